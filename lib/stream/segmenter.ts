@@ -1,0 +1,132 @@
+/**
+ * Cuts a byte stream into segments that can be scrubbed one by one with the same result as
+ * scrubbing the whole stream at once.
+ *
+ * Why not Hyperscan's streaming mode directly: the detectors weigh context on both sides of a
+ * match (keywords before a CVV, a PAN wrapped across a line break, a blocked term that decides a
+ * whole line), so a match's fate is not known when the engine reports its end. Instead, the
+ * segmenter holds data back until it finds a *safe cut*: a position right after a `\n` where
+ * scrubbing the `contextBytes` on either side as one window gives exactly the same bytes as
+ * scrubbing the two halves separately (the `CutCheck`). Segments always end after a newline, so
+ * line-level decisions (a DLP block replaces a whole line) never straddle a cut.
+ *
+ * Soundness rests on one property of the scrubber: every decision about a byte depends only on
+ * its own line and on input at most `contextBytes / 2` away. The detectors' context windows,
+ * evasion decoders and track patterns all reach far less than the default 2 KiB.
+ *
+ * Bound: at most `maxHoldbackBytes` are held. If no safe cut exists within it (one line longer
+ * than the bound, or a region where every newline joins findings), `push` throws
+ * `ERR_HOLDBACK_EXCEEDED`: the stream fails closed instead of passing anything through unchecked
+ * or cutting where the output could differ.
+ */
+import { StreamError } from './errors.js';
+
+/** True when `left` and `right` scrub to the same bytes as `both` (= left followed by right). */
+export type CutCheck = (left: Buffer, right: Buffer, both: Buffer) => boolean;
+
+export interface SegmenterOptions {
+  /** Look for a cut once this many bytes are held. Default 1 MiB. */
+  readonly segmentBytes?: number;
+  /** Bytes of context on each side of a candidate cut given to the check. Default 2 KiB. */
+  readonly contextBytes?: number;
+  /** Hard bound on held bytes; past it `push` throws ERR_HOLDBACK_EXCEEDED. Default 64 MiB. */
+  readonly maxHoldbackBytes?: number;
+}
+
+export const DEFAULT_SEGMENT_BYTES = 1 << 20;
+export const DEFAULT_CONTEXT_BYTES = 2048;
+export const DEFAULT_MAX_HOLDBACK_BYTES = 64 << 20;
+/** Candidate newlines verified per search before waiting for more data. */
+const MAX_CHECKS_PER_SEARCH = 64;
+const NEWLINE = 0x0a;
+
+export class Segmenter {
+  readonly segmentBytes: number;
+  readonly contextBytes: number;
+  readonly maxHoldbackBytes: number;
+  readonly #check: CutCheck;
+  #held: Buffer[] = [];
+  #heldBytes = 0;
+  /** Next search starts once this many bytes are held (grows after a failed search). */
+  #searchAt: number;
+
+  constructor(check: CutCheck, options: SegmenterOptions = {}) {
+    this.segmentBytes = positiveInteger('segmentBytes', options.segmentBytes ?? DEFAULT_SEGMENT_BYTES);
+    this.contextBytes = positiveInteger('contextBytes', options.contextBytes ?? DEFAULT_CONTEXT_BYTES);
+    this.maxHoldbackBytes = positiveInteger(
+      'maxHoldbackBytes',
+      options.maxHoldbackBytes ?? DEFAULT_MAX_HOLDBACK_BYTES,
+    );
+    if (this.maxHoldbackBytes < this.segmentBytes + this.contextBytes) {
+      throw new StreamError(
+        'ERR_INVALID_ARGUMENT',
+        `Expected maxHoldbackBytes >= segmentBytes + contextBytes (${this.segmentBytes + this.contextBytes}) but received ${this.maxHoldbackBytes}`,
+      );
+    }
+    this.#check = check;
+    this.#searchAt = this.segmentBytes;
+  }
+
+  /** Bytes held back, waiting for a safe cut or the end of input. */
+  get heldBytes(): number {
+    return this.#heldBytes;
+  }
+
+  /** Adds input; returns a segment that is safe to scrub on its own, or null to wait for more. */
+  push(chunk: Uint8Array): Buffer | null {
+    if (chunk.length === 0) return null;
+    this.#held.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.length));
+    this.#heldBytes += chunk.length;
+    if (this.#heldBytes < this.#searchAt) return null;
+
+    const held = this.#held.length === 1 ? this.#held[0]! : Buffer.concat(this.#held, this.#heldBytes);
+    this.#held = [held];
+    const cut = this.#findCut(held);
+    if (cut > 0) {
+      const rest = held.subarray(cut);
+      this.#held = rest.length > 0 ? [rest] : [];
+      this.#heldBytes = rest.length;
+      this.#searchAt = this.segmentBytes;
+      return held.subarray(0, cut);
+    }
+    if (this.#heldBytes > this.maxHoldbackBytes) {
+      throw new StreamError(
+        'ERR_HOLDBACK_EXCEEDED',
+        `No safe cut point within ${this.maxHoldbackBytes} bytes (a line longer than the bound, or findings joined across every newline); raise maxHoldbackBytes`,
+      );
+    }
+    this.#searchAt = this.#heldBytes + this.segmentBytes;
+    return null;
+  }
+
+  /** Ends input; returns everything still held (scrubbed whole, so always exact). */
+  end(): Buffer | null {
+    const rest = this.#held.length === 1 ? this.#held[0]! : Buffer.concat(this.#held, this.#heldBytes);
+    this.#held = [];
+    this.#heldBytes = 0;
+    return rest.length > 0 ? rest : null;
+  }
+
+  /** The last verified cut (offset just past a newline) with a full context window after it, or -1. */
+  #findCut(held: Buffer): number {
+    const k = this.contextBytes;
+    let from = held.length - k - 1;
+    for (let checks = 0; checks < MAX_CHECKS_PER_SEARCH && from >= 0; checks++) {
+      const newline = held.lastIndexOf(NEWLINE, from);
+      if (newline < 0) return -1;
+      const cut = newline + 1;
+      const lo = Math.max(0, cut - k);
+      const hi = cut + k;
+      if (this.#check(held.subarray(lo, cut), held.subarray(cut, hi), held.subarray(lo, hi))) return cut;
+      from = newline - 1;
+    }
+    return -1;
+  }
+}
+
+function positiveInteger(name: string, value: number): number {
+  if (!Number.isSafeInteger(value) || value <= 0) {
+    throw new StreamError('ERR_INVALID_ARGUMENT', `Expected positive integer for ${name} but received ${String(value)}`);
+  }
+  return value;
+}
