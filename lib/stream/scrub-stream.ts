@@ -4,9 +4,9 @@
  * the holdback bound).
  */
 import { Transform, type TransformCallback } from 'node:stream';
-import { Scrubber, type ScrubResult } from '../scrub.js';
+import { Scrubber } from '../scrub.js';
 import { scrubberCutCheck } from './cut-check.js';
-import { scrubJsonl } from './jsonl.js';
+import { scrubSegment } from './scrub-segment.js';
 import { Segmenter, type SegmenterOptions } from './segmenter.js';
 import { addResult, emptySummary, type ScrubSummary } from './summary.js';
 import type { BufferScrubber, ScrubFormat } from './types.js';
@@ -21,11 +21,6 @@ export interface ScrubStreamOptions extends SegmenterOptions {
   readonly engine?: ScrubberCreateOptions['engine'];
   /** `text` (default) or `jsonl`: JSON lines stay valid JSON. */
   readonly format?: ScrubFormat;
-}
-
-/** Scrubs one segment in the given format. */
-export function scrubSegment(scrubber: BufferScrubber, segment: Uint8Array, format: ScrubFormat): ScrubResult<Buffer> {
-  return format === 'jsonl' ? scrubJsonl(scrubber, segment) : scrubber.scrubBuffer(segment);
 }
 
 /**

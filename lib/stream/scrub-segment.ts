@@ -1,0 +1,7 @@
+import { scrubJsonl } from './jsonl.js';
+import type { BufferScrubber, ScrubFormat, ScrubResult } from './types.js';
+
+/** Scrubs one segment (whole lines, from the Segmenter) in the given format. */
+export function scrubSegment(scrubber: BufferScrubber, segment: Uint8Array, format: ScrubFormat): ScrubResult<Buffer> {
+  return format === 'jsonl' ? scrubJsonl(scrubber, segment) : scrubber.scrubBuffer(segment);
+}

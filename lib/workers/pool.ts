@@ -1,0 +1,140 @@
+/**
+ * A pool of scrub worker threads. The main thread compiles the pack once; each worker rebuilds an
+ * equal Scrubber from `scrubber.toWorkerData()` (the serialized database, no recompilation) and
+ * owns its own engine scratch. Segments go to idle workers; each `run` resolves with its own
+ * segment's result, so a caller that awaits results in submission order writes output in input
+ * order whatever order the workers finish in.
+ *
+ * Failure is closed: if a worker throws or dies, every pending and later `run` rejects with
+ * `ERR_WORKER`, and no output exists for those segments.
+ */
+import { availableParallelism } from 'node:os';
+import { createRequire } from 'node:module';
+import { pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import { StreamError } from '../stream/errors.js';
+import type { ScrubFormat, ScrubResult } from '../stream/types.js';
+import type { ScrubReply, ScrubTask } from './messages.js';
+
+/** What the pool needs from the main thread's Scrubber. */
+export interface WorkerDataSource {
+  toWorkerData(): unknown;
+}
+
+export interface ScrubPoolOptions {
+  /** Worker threads. Default `os.availableParallelism()`. */
+  readonly threads?: number;
+}
+
+interface Pending {
+  readonly task: ScrubTask;
+  readonly resolve: (result: ScrubResult<Buffer>) => void;
+  readonly reject: (error: Error) => void;
+}
+
+export class ScrubPool {
+  readonly threads: number;
+  readonly #workers: Worker[] = [];
+  readonly #idle: Worker[] = [];
+  readonly #queue: Pending[] = [];
+  readonly #running = new Map<Worker, Pending>();
+  #nextId = 0;
+  #failure: StreamError | null = null;
+  #closed = false;
+
+  /**
+   * @example
+   * ```ts
+   * const scrubber = Scrubber.create({ pack: 'packs/default.yaml' });
+   * const pool = new ScrubPool(scrubber, { threads: 2 });
+   * const results = await Promise.all(segments.map((s) => pool.run(s, 'text')));
+   * await pool.close();
+   * ```
+   */
+  constructor(scrubber: WorkerDataSource, options: ScrubPoolOptions = {}) {
+    const threads = options.threads ?? availableParallelism();
+    if (!Number.isSafeInteger(threads) || threads < 1) {
+      throw new StreamError('ERR_INVALID_ARGUMENT', `Expected positive integer for threads but received ${String(threads)}`);
+    }
+    this.threads = threads;
+    const { url, execArgv } = workerEntry();
+    const workerData = { scrubber: scrubber.toWorkerData() };
+    for (let i = 0; i < threads; i++) {
+      const worker = new Worker(url, { workerData, execArgv });
+      worker.on('message', (reply: ScrubReply) => this.#onReply(worker, reply));
+      worker.on('error', (error) => this.#fail(error));
+      worker.on('exit', (code) => {
+        if (!this.#closed) this.#fail(new Error(`worker exited with code ${code}`));
+      });
+      this.#workers.push(worker);
+      this.#idle.push(worker);
+    }
+  }
+
+  /** Scrubs one segment (whole lines) on a worker. The segment's bytes are copied, never detached. */
+  run(segment: Uint8Array, format: ScrubFormat): Promise<ScrubResult<Buffer>> {
+    if (this.#closed) return Promise.reject(new StreamError('ERR_POOL_CLOSED', 'The scrub pool is closed'));
+    if (this.#failure) return Promise.reject(this.#failure);
+    // Copy into a fresh ArrayBuffer to transfer: the caller's buffer is never detached.
+    const owned = new Uint8Array(segment);
+    return new Promise((resolve, reject) => {
+      this.#queue.push({ task: { id: this.#nextId++, segment: owned, format }, resolve, reject });
+      this.#dispatch();
+    });
+  }
+
+  /** Stops all workers. Pending runs reject with ERR_POOL_CLOSED. */
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    const error = new StreamError('ERR_POOL_CLOSED', 'The scrub pool is closed');
+    for (const pending of [...this.#running.values(), ...this.#queue.splice(0)]) pending.reject(error);
+    this.#running.clear();
+    await Promise.all(this.#workers.map((worker) => worker.terminate()));
+  }
+
+  #dispatch(): void {
+    while (this.#idle.length > 0 && this.#queue.length > 0) {
+      const worker = this.#idle.pop()!;
+      const pending = this.#queue.shift()!;
+      this.#running.set(worker, pending);
+      worker.postMessage(pending.task, [pending.task.segment.buffer as ArrayBuffer]);
+    }
+  }
+
+  #onReply(worker: Worker, reply: ScrubReply): void {
+    const pending = this.#running.get(worker);
+    if (!pending || pending.task.id !== reply.id) return;
+    this.#running.delete(worker);
+    this.#idle.push(worker);
+    if ('error' in reply) {
+      const error = new StreamError('ERR_WORKER', `Scrubbing failed in a worker (${reply.error.code}): ${reply.error.message}`);
+      this.#fail(error);
+      return;
+    }
+    const output = Buffer.from(reply.output.buffer, reply.output.byteOffset, reply.output.byteLength);
+    pending.resolve({ output, verdict: reply.verdict, counts: reply.counts, findings: reply.findings });
+    this.#dispatch();
+  }
+
+  /** Fail closed: reject everything in flight and everything after. */
+  #fail(cause: unknown): void {
+    if (this.#failure || this.#closed) return;
+    this.#failure =
+      cause instanceof StreamError ? cause : new StreamError('ERR_WORKER', `A scrub worker failed: ${(cause as Error).message}`, { cause });
+    for (const pending of [...this.#running.values(), ...this.#queue.splice(0)]) pending.reject(this.#failure);
+    this.#running.clear();
+  }
+}
+
+/**
+ * The worker module next to this file: `worker.js` in the built package; `worker.ts` when running
+ * from source (tsx, vitest), in which case the worker needs tsx's loader too.
+ */
+function workerEntry(): { url: URL; execArgv: string[] } {
+  const fromSource = import.meta.url.endsWith('.ts');
+  const url = new URL(fromSource ? './worker.ts' : './worker.js', import.meta.url);
+  if (!fromSource || process.execArgv.some((arg) => arg.includes('tsx'))) return { url, execArgv: process.execArgv };
+  const loader = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
+  return { url, execArgv: [...process.execArgv, '--import', loader] };
+}

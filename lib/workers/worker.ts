@@ -1,0 +1,28 @@
+/**
+ * Scrub worker: rebuilds the Scrubber from the main thread's serialized database (no recompile)
+ * and scrubs the segments it is sent. One Scrubber (one engine scratch) per thread.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import { Scrubber } from '../scrub.js';
+import { scrubSegment } from '../stream/scrub-segment.js';
+import { ownedBytes, type ScrubReply, type ScrubTask } from './messages.js';
+
+const port = parentPort;
+if (!port) throw new Error('lib/workers/worker.ts must run in a worker thread');
+const scrubber = Scrubber.fromWorkerData((workerData as { scrubber: Parameters<typeof Scrubber.fromWorkerData>[0] }).scrubber);
+
+port.on('message', (task: ScrubTask) => {
+  let reply: ScrubReply;
+  let transfer: ArrayBuffer[] = [];
+  try {
+    const result = scrubSegment(scrubber, task.segment, task.format);
+    const output = ownedBytes(result.output);
+    reply = { id: task.id, output, verdict: result.verdict, counts: result.counts, findings: result.findings };
+    transfer = [output.buffer as ArrayBuffer];
+  } catch (error) {
+    // Only the code and message cross back; the segment's content never appears in either.
+    const code = typeof (error as { code?: unknown }).code === 'string' ? (error as { code: string }).code : 'ERR_SCRUB';
+    reply = { id: task.id, error: { code, message: (error as Error).message } };
+  }
+  port.postMessage(reply, transfer);
+});
