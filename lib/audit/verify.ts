@@ -8,8 +8,9 @@
  * `chain_break`), records out of order (`out_of_order`), a damaged line (`malformed`), a trail whose
  * first records are gone (`missing_start`), and HMAC records checked without the key
  * (`key_required`) or plain records in a trail verified with a key (`alg_mismatch`, a downgrade).
- * Removing records from the END leaves a valid shorter chain; compare `head` with a value kept
- * elsewhere (the writer exposes it) to detect that.
+ * Removing records from the END leaves a valid shorter chain; pass a head hash kept elsewhere as
+ * `anchor` (the writer exposes `head`; `verify` prints it) and a trail without that record fails
+ * with `anchor_missing`.
  */
 import { trailFiles } from './files.js';
 import { trailLines } from './lines.js';
@@ -23,7 +24,8 @@ export type ProblemCode =
   | 'missing_start'
   | 'records_missing'
   | 'out_of_order'
-  | 'chain_break';
+  | 'chain_break'
+  | 'anchor_missing';
 
 export interface VerifyProblem {
   readonly file: string;
@@ -49,8 +51,9 @@ export interface VerifyReport {
  * const report = await verifyTrail('cardveil-audit.jsonl');
  * if (!report.ok) for (const p of report.problems) console.error(`${p.file}:${p.line} ${p.message}`);
  */
-export async function verifyTrail(path: string, options: { key?: Buffer } = {}): Promise<VerifyReport> {
+export async function verifyTrail(path: string, options: { key?: Buffer; anchor?: string } = {}): Promise<VerifyReport> {
   const key = options.key;
+  let anchorSeen = options.anchor === undefined;
   const problems: VerifyProblem[] = [];
   let records = 0;
   let first = true;
@@ -99,10 +102,20 @@ export async function verifyTrail(path: string, options: { key?: Buffer } = {}):
       report('chain_break', 'prev does not match the hash of the record before it: records removed, inserted or replaced', seq);
     }
     first = false;
+    if (check.hash === options.anchor) anchorSeen = true;
     prevHash = check.hash;
     expectSeq = seq + 1;
     lastSeq = seq;
     head = check.hash;
+  }
+  if (!anchorSeen) {
+    const last = trailFiles(path).at(-1)!.path;
+    problems.push({
+      file: last,
+      line: 0,
+      code: 'anchor_missing',
+      message: 'no record has the expected head hash: records were removed from the end, or the trail was replaced',
+    });
   }
   return {
     ok: problems.length === 0,
