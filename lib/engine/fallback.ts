@@ -1,0 +1,632 @@
+/**
+ * The pure-TypeScript engine: the `Database` contract of types.ts over V8 `RegExp`, used when the
+ * Hyperscan addon cannot load or on request (`engine: 'javascript'`).
+ *
+ * Semantics, and where they differ from Hyperscan:
+ * - Inputs are scanned as Hyperscan reads them: a `Uint8Array` as bytes (a latin1 string, one
+ *   character per byte, so byte patterns and byte offsets are exact); a string as its UTF-8 bytes,
+ *   with offsets mapped back to UTF-16 units (starts inside a character round down, ends round up,
+ *   as the native engine does). ASCII strings are scanned as they are. `utf8` patterns run over
+ *   decoded text instead (invalid UTF-8 bytes decode to U+FFFD, one per byte).
+ * - Hyperscan reports every end offset at which a pattern matches; a RegExp finds leftmost,
+ *   non-overlapping matches. They agree on patterns whose matches cannot nest or overlap
+ *   (literal-anchored, bounded, `\b`-delimited: the built-in set); they differ otherwise, e.g. `a+`
+ *   on "aaa" gives Hyperscan ends 1, 2, 3 and the fallback one match [0, 3).
+ *   Approximate matching (editDistance/hammingDistance) is exact: every end offset is reported.
+ * - minOffset/maxOffset/minLength filter the matches found (Hyperscan may find a shorter match
+ *   that satisfies them where the RegExp found a longer one that does not).
+ * - Streams keep at most `streamHistory` bytes (default 64 KiB): a match longer than that is not
+ *   found. A match is reported once no later byte can change it (for a pattern of maximum width W
+ *   that needs L bytes of look-ahead, once W + L bytes from its start have arrived), so variable
+ *   width patterns may report a few bytes later than Hyperscan; `$`-anchored ones report at close.
+ * - Everything runs on the calling thread; `scanAsync` only defers the scan to a later turn.
+ */
+import { findCardWindows, sortTriples } from './card-windows.js';
+import { EngineError } from './errors.js';
+import { fuzzyEnds, fuzzyMaxWidth, type FuzzyTerm } from './fuzzy.js';
+import { translatePattern } from './translate.js';
+import type {
+  CardWindowConfig,
+  CompileOptions,
+  Database,
+  MatchStream,
+  PatternSpec,
+  ScanInput,
+} from './types.js';
+
+/** Options of the fallback beyond the shared `CompileOptions`. */
+export interface FallbackCompileOptions extends CompileOptions {
+  /** Bytes of history a stream keeps to find matches that span writes. Default 64 KiB. */
+  readonly streamHistory?: number;
+}
+
+const DEFAULT_STREAM_HISTORY = 64 * 1024;
+/** The largest block Hyperscan scans in one call (32-bit length). */
+const MAX_BLOCK = 0xffffffff;
+/** "CVJSDB" + format version 1: distinct from the native blob so engines never swap databases. */
+const MAGIC = [0x43, 0x56, 0x4a, 0x53, 0x44, 0x42, 0x00, 0x01];
+/** Window bytes the card-window pass must re-read: 19 digits with 18 gaps of 3 units of 3 bytes. */
+const CARD_REACH = 200;
+/** Bytes kept before a resume point so look-behind (`\b`, `^`) sees the true previous character. */
+const CONTEXT = 8;
+
+interface Compiled {
+  readonly id: number;
+  readonly regex: RegExp;
+  readonly utf8: boolean;
+  readonly singlematch: boolean;
+  readonly leftmost: boolean;
+  readonly minOffset: number;
+  readonly maxOffset: number;
+  readonly minLength: number;
+  readonly fuzzy: FuzzyTerm | null;
+  /** Bytes from a match's start after which it is certain (max width + look-ahead); may be Infinity. */
+  readonly reach: number;
+}
+
+/**
+ * Compiles patterns into a fallback database.
+ *
+ * @example
+ * const db = compileFallback([{ id: 1, expression: '\\bcvv\\b', flags: { caseless: true, leftmostStart: true } }]);
+ * db.scan('CVV: 123'); // Float64Array [1, 0, 3]
+ */
+export function compileFallback(patterns: readonly PatternSpec[], options: FallbackCompileOptions = {}): Database {
+  return new FallbackDatabase(patterns, options);
+}
+
+/**
+ * Rebuilds a database from `serialize()` bytes. Bytes from another engine or a damaged blob give
+ * `EngineError('ERR_DESERIALIZE')`.
+ *
+ * @example
+ * const copy = deserializeFallback(compileFallback([{ id: 1, expression: 'cvv' }]).serialize());
+ */
+export function deserializeFallback(bytes: Uint8Array): Database {
+  if (!(bytes instanceof Uint8Array)) {
+    throw new EngineError('ERR_INVALID_ARGUMENT', 'deserialize expects a Uint8Array');
+  }
+  if (bytes.length < MAGIC.length || MAGIC.some((b, k) => bytes[k] !== b)) {
+    throw new EngineError('ERR_DESERIALIZE', 'not a serialized JavaScript-engine database (wrong magic or version)');
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(Buffer.from(bytes.buffer, bytes.byteOffset + MAGIC.length, bytes.length - MAGIC.length).toString('utf8'));
+  } catch {
+    throw new EngineError('ERR_DESERIALIZE', 'serialized database is damaged (unreadable body)');
+  }
+  const body = parsed as { patterns?: unknown; options?: unknown };
+  if (!body || !Array.isArray(body.patterns) || typeof body.options !== 'object' || body.options === null) {
+    throw new EngineError('ERR_DESERIALIZE', 'serialized database is damaged (missing patterns or options)');
+  }
+  try {
+    return new FallbackDatabase(body.patterns as PatternSpec[], body.options as FallbackCompileOptions);
+  } catch (error) {
+    const why = error instanceof EngineError ? error.message : 'invalid content';
+    throw new EngineError('ERR_DESERIALIZE', `serialized database is damaged: ${why}`);
+  }
+}
+
+function compilePattern(spec: PatternSpec, index: number): Compiled {
+  const bad = (why: string): never => {
+    throw new EngineError('ERR_PATTERN_COMPILE', `pattern ${index} (id ${String(spec?.id)}): ${why}`, {
+      index,
+      id: typeof spec?.id === 'number' ? spec.id : -1,
+    });
+  };
+  if (typeof spec !== 'object' || spec === null) return bad('expected a pattern object');
+  if (!Number.isInteger(spec.id) || spec.id < 0 || spec.id > 0xffffffff) bad('id must be an unsigned 32-bit integer');
+  const ext = spec.extensions ?? {};
+  for (const key of ['editDistance', 'hammingDistance', 'minOffset', 'maxOffset', 'minLength'] as const) {
+    const value = ext[key];
+    if (value !== undefined && (!Number.isSafeInteger(value) || value < 0)) bad(`${key} must be a non-negative integer`);
+  }
+  if (ext.editDistance !== undefined && ext.hammingDistance !== undefined) {
+    bad('editDistance and hammingDistance cannot be combined');
+  }
+  if (ext.minOffset !== undefined && ext.maxOffset !== undefined && ext.minOffset > ext.maxOffset) {
+    bad('minOffset is greater than maxOffset');
+  }
+  const t = translatePattern(spec, index);
+  const distance = ext.editDistance ?? ext.hammingDistance;
+  let fuzzy: FuzzyTerm | null = null;
+  if (distance !== undefined) {
+    if (t.utf8) bad('approximate matching is not supported with the utf8 flag');
+    if (t.literal === null) {
+      bad('approximate matching (editDistance/hammingDistance) supports only literal-like expressions in the fallback');
+    }
+    if (distance >= t.literal!.length) bad('pattern matches empty buffer at this distance');
+    fuzzy = { tables: t.literal!, distance, hamming: ext.hammingDistance !== undefined };
+  }
+  if (ext.maxOffset !== undefined && ext.minLength !== undefined && ext.minLength > ext.maxOffset) {
+    bad('minLength is greater than maxOffset');
+  }
+  // Stream certainty horizon in bytes: a utf8 character is up to 4 bytes.
+  const unit = t.utf8 ? 4 : 1;
+  const reach = fuzzy ? fuzzyMaxWidth(fuzzy) : (t.maxWidth + t.lookahead) * unit;
+  return {
+    id: spec.id,
+    regex: new RegExp(t.source, t.flags),
+    utf8: t.utf8,
+    singlematch: spec.flags?.singlematch === true,
+    leftmost: spec.flags?.leftmostStart === true,
+    minOffset: ext.minOffset ?? 0,
+    maxOffset: ext.maxOffset ?? Infinity,
+    minLength: ext.minLength ?? 0,
+    fuzzy,
+    reach,
+  };
+}
+
+/** True when a match passes the pattern's extended parameters. */
+function accepts(p: Compiled, start: number, end: number): boolean {
+  return end >= p.minOffset && end <= p.maxOffset && end - start >= p.minLength;
+}
+
+class FallbackDatabase implements Database {
+  readonly engine = 'javascript' as const;
+  readonly patternCount: number;
+  private closed = false;
+  private readonly compiled: readonly Compiled[];
+  private readonly specs: readonly PatternSpec[];
+  private readonly cardWindows: CardWindowConfig | undefined;
+  private readonly history: number;
+  private readonly hasUtf8: boolean;
+
+  constructor(patterns: readonly PatternSpec[], options: FallbackCompileOptions) {
+    if (!Array.isArray(patterns)) throw new EngineError('ERR_INVALID_ARGUMENT', 'patterns must be an array');
+    if (typeof options !== 'object' || options === null) {
+      throw new EngineError('ERR_INVALID_ARGUMENT', 'options must be an object');
+    }
+    const history = options.streamHistory ?? DEFAULT_STREAM_HISTORY;
+    if (!Number.isSafeInteger(history) || history < 1024) {
+      throw new EngineError('ERR_INVALID_ARGUMENT', `Expected integer >= 1024 for streamHistory but received ${String(history)}`);
+    }
+    if (patterns.length === 0 && !options.cardWindows) {
+      throw new EngineError('ERR_PATTERN_COMPILE', 'no patterns and no card-window pass: nothing to match');
+    }
+    this.compiled = patterns.map(compilePattern);
+    this.specs = patterns.map((p) => structuredClone(p));
+    this.cardWindows = options.cardWindows ? structuredClone(options.cardWindows) : undefined;
+    this.history = history;
+    this.patternCount = patterns.length;
+    this.hasUtf8 = this.compiled.some((p) => p.utf8);
+  }
+
+  /** @internal the compiled patterns, for streams. */
+  get patterns(): readonly Compiled[] {
+    return this.compiled;
+  }
+
+  get cards(): CardWindowConfig | undefined {
+    return this.cardWindows;
+  }
+
+  get streamHistory(): number {
+    return this.history;
+  }
+
+  assertOpen(): void {
+    if (this.closed) throw new EngineError('ERR_DATABASE_CLOSED', 'the database is closed');
+  }
+
+  scan(input: ScanInput): Float64Array {
+    this.assertOpen();
+    return sortTriples(this.scanOne(checkInput(input, 'input')));
+  }
+
+  scanBatch(records: readonly ScanInput[]): Float64Array {
+    this.assertOpen();
+    if (!Array.isArray(records)) throw new EngineError('ERR_INVALID_ARGUMENT', 'records must be an array');
+    const inputs = records.map((r, k) => checkInput(r, `records[${k}]`));
+    const out: number[] = [];
+    inputs.forEach((input, record) => {
+      const triples = sortTriples(this.scanOne(input));
+      for (let k = 0; k < triples.length; k += 3) out.push(record, triples[k]!, triples[k + 1]!, triples[k + 2]!);
+    });
+    return Float64Array.from(out);
+  }
+
+  scanAsync(input: ScanInput): Promise<Float64Array> {
+    return new Promise((resolve, reject) => {
+      setImmediate(() => {
+        try {
+          resolve(this.scan(input));
+        } catch (error) {
+          reject(error);
+        }
+      });
+    });
+  }
+
+  openStream(): MatchStream {
+    this.assertOpen();
+    return new FallbackStream(this);
+  }
+
+  serialize(): Uint8Array {
+    this.assertOpen();
+    const options: FallbackCompileOptions = {
+      streamHistory: this.history,
+      ...(this.cardWindows ? { cardWindows: this.cardWindows } : {}),
+    };
+    const body = Buffer.from(JSON.stringify({ patterns: this.specs, options }), 'utf8');
+    const out = new Uint8Array(MAGIC.length + body.length);
+    out.set(MAGIC, 0);
+    out.set(body, MAGIC.length);
+    return out;
+  }
+
+  close(): void {
+    this.closed = true;
+  }
+
+  /** Unsorted triples of one block. */
+  private scanOne(input: ScanInput): number[] {
+    const out: number[] = [];
+    if (typeof input === 'string') this.scanString(input, out);
+    else this.scanBytes(input, out);
+    if (this.cardWindows) {
+      const windows = findCardWindows(input, this.cardWindows);
+      for (let k = 0; k < windows.length; k++) out.push(windows[k]!);
+    }
+    return out;
+  }
+
+  private scanBytes(bytes: Uint8Array, out: number[]): void {
+    const latin1 = latin1Of(bytes);
+    runBytePatterns(this.compiled, latin1, out);
+    if (this.hasUtf8) {
+      const decoded = decodeUtf8(bytes);
+      runTextPatterns(this.compiled, decoded.text, out, (unit) => decoded.byteAt[unit]!);
+    }
+  }
+
+  private scanString(text: string, out: number[]): void {
+    const byteLength = Buffer.byteLength(text, 'utf8');
+    if (byteLength === text.length) {
+      // ASCII: bytes and UTF-16 units coincide.
+      runBytePatterns(this.compiled, text, out);
+    } else {
+      const bytes = Buffer.from(text, 'utf8');
+      const found: number[] = [];
+      runBytePatterns(this.compiled, bytes.toString('latin1'), found);
+      mapToUtf16(text, bytes.length, found);
+      for (const v of found) out.push(v);
+    }
+    if (this.hasUtf8) runTextPatterns(this.compiled, text, out, (unit) => unit);
+  }
+}
+
+/** Runs the byte-mode patterns over `text` (one character per byte); offsets are text indexes. */
+function runBytePatterns(patterns: readonly Compiled[], text: string, out: number[]): void {
+  for (const p of patterns) {
+    if (p.utf8) continue;
+    if (p.fuzzy) {
+      let done = false;
+      fuzzyEnds(text, 0, 0, text.length, p.fuzzy, (s, e) => {
+        if (done || !accepts(p, s, e)) return;
+        out.push(p.id, p.leftmost ? s : -1, e);
+        if (p.singlematch) done = true;
+      });
+    } else {
+      scanRegex(p, text, out, (unit) => unit);
+    }
+  }
+}
+
+/** Runs the utf8 patterns over decoded text; `toOffset` maps a text index to an output offset. */
+function runTextPatterns(
+  patterns: readonly Compiled[],
+  text: string,
+  out: number[],
+  toOffset: (unit: number) => number,
+): void {
+  for (const p of patterns) {
+    if (p.utf8) scanRegex(p, text, out, toOffset);
+  }
+}
+
+/** A global RegExp pass over the whole text, recording accepted matches. */
+function scanRegex(p: Compiled, text: string, out: number[], toOffset: (unit: number) => number): void {
+  const re = p.regex;
+  re.lastIndex = 0;
+  for (let m = re.exec(text); m !== null; m = re.exec(text)) {
+    const s = m.index;
+    const e = s + m[0].length;
+    const start = toOffset(s);
+    const end = toOffset(e);
+    if (!accepts(p, start, end)) continue;
+    out.push(p.id, p.leftmost ? start : -1, end);
+    if (p.singlematch) break;
+  }
+}
+
+// ---- streams ----
+
+interface PatternProgress {
+  /** Absolute byte offset from which the next scan of this pattern starts. */
+  resume: number;
+  /** singlematch: already reported. */
+  done: boolean;
+}
+
+/**
+ * A fallback stream. It keeps the tail of the data (at most `streamHistory` bytes plus the card
+ * window reach) and, on each write, rescans that tail from each pattern's resume point, reporting
+ * the matches that have become certain. Offsets are absolute byte offsets over the stream.
+ */
+class FallbackStream implements MatchStream {
+  private tail: Uint8Array = new Uint8Array(0);
+  /** Absolute offset of tail[0]. */
+  private base = 0;
+  private closed = false;
+  private readonly progress: PatternProgress[];
+  /** Card windows ending before this absolute offset were already reported. */
+  private cardFrontier = 0;
+  /** Absolute offset where the card pass's rescans begin. */
+  private cardCut = 0;
+
+  constructor(private readonly db: FallbackDatabase) {
+    this.progress = db.patterns.map(() => ({ resume: 0, done: false }));
+  }
+
+  write(chunk: Uint8Array): Float64Array {
+    if (this.closed) throw new EngineError('ERR_STREAM_CLOSED', 'the stream is closed');
+    this.db.assertOpen();
+    if (!(chunk instanceof Uint8Array)) {
+      throw new EngineError('ERR_INVALID_ARGUMENT', 'Expected Uint8Array for chunk but received ' + describe(chunk));
+    }
+    const merged = new Uint8Array(this.tail.length + chunk.length);
+    merged.set(this.tail, 0);
+    merged.set(chunk, this.tail.length);
+    this.tail = merged;
+    const out = this.collect(false);
+    this.trim();
+    return sortTriples(out);
+  }
+
+  close(): Float64Array {
+    if (this.closed) throw new EngineError('ERR_STREAM_CLOSED', 'the stream is closed');
+    this.closed = true;
+    this.db.assertOpen();
+    const out = this.collect(true);
+    this.tail = new Uint8Array(0);
+    return sortTriples(out);
+  }
+
+  /** Reports what became certain; at `end` everything is. */
+  private collect(end: boolean): number[] {
+    const out: number[] = [];
+    const total = this.base + this.tail.length;
+    const latin1 = latin1Of(this.tail);
+    const patterns = this.db.patterns;
+    let decoded: { text: string; byteAt: Uint32Array } | null = null;
+    patterns.forEach((p, k) => {
+      const progress = this.progress[k]!;
+      if (progress.done) return;
+      if (p.fuzzy) {
+        this.fuzzyStep(p, progress, latin1, total, out);
+        return;
+      }
+      if (p.utf8) {
+        decoded ??= decodeUtf8(this.tail);
+        this.regexStep(p, progress, decoded.text, (unit) => this.base + decoded!.byteAt[unit]!, total, end, out);
+        return;
+      }
+      this.regexStep(p, progress, latin1, (unit) => this.base + unit, total, end, out);
+    });
+    const cards = this.db.cards;
+    if (cards) this.cardStep(cards, total, end, out);
+    return out;
+  }
+
+  private regexStep(
+    p: Compiled,
+    progress: PatternProgress,
+    text: string,
+    toAbsolute: (unit: number) => number,
+    total: number,
+    end: boolean,
+    out: number[],
+  ): void {
+    const re = p.regex;
+    re.lastIndex = this.unitOf(text, toAbsolute, progress.resume);
+    for (let m = re.exec(text); m !== null; m = re.exec(text)) {
+      const s = toAbsolute(m.index);
+      const e = toAbsolute(m.index + m[0].length);
+      if (!end && !(s + p.reach <= total)) {
+        progress.resume = s; // not certain yet: retry from here next time
+        return;
+      }
+      progress.resume = e;
+      if (!accepts(p, s, e)) continue;
+      out.push(p.id, p.leftmost ? s : -1, e);
+      if (p.singlematch) {
+        progress.done = true;
+        return;
+      }
+    }
+    // No match starts before here whatever comes next.
+    if (p.reach !== Infinity) progress.resume = Math.max(progress.resume, total - p.reach + 1);
+  }
+
+  /** The text index of absolute offset `at` (the first index at or after it). */
+  private unitOf(text: string, toAbsolute: (unit: number) => number, at: number): number {
+    let lo = 0;
+    let hi = text.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (toAbsolute(mid) < at) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+
+  private fuzzyStep(p: Compiled, progress: PatternProgress, latin1: string, total: number, out: number[]): void {
+    // Ends after `resume` are new; their starts lie at most the term's width before.
+    const from = progress.resume - this.base;
+    const origin = Math.max(0, from - p.reach);
+    fuzzyEnds(latin1, origin, from, latin1.length, p.fuzzy!, (s, e) => {
+      if (progress.done) return;
+      const start = this.base + s;
+      const stop = this.base + e;
+      if (!accepts(p, start, stop)) return;
+      out.push(p.id, p.leftmost ? start : -1, stop);
+      if (p.singlematch) progress.done = true;
+    });
+    progress.resume = total;
+  }
+
+  /**
+   * Card windows end at the end of a digit group, which is certain once the next byte is seen (or
+   * at close). The pass rereads from `cardCut`, a point at most CARD_REACH (+20) bytes back.
+   */
+  private cardStep(cards: CardWindowConfig, total: number, end: boolean, out: number[]): void {
+    const from = this.cardCut - this.base;
+    const windows = findCardWindows(this.tail.subarray(from), cards);
+    for (let k = 0; k < windows.length; k += 3) {
+      const s = this.cardCut + windows[k + 1]!;
+      const e = this.cardCut + windows[k + 2]!;
+      if (e < this.cardFrontier || (!end && e >= total)) continue;
+      out.push(windows[k]!, s, e);
+    }
+    this.cardFrontier = total;
+    this.cardCut = this.cardCutFor(total);
+  }
+
+  /**
+   * The next rescan point for the card pass: CARD_REACH bytes back (no window ending later can
+   * start before it), moved back to the start of a digit group it would split, or 20 digits back
+   * when the group is longer than any PAN (so the pass still sees it as too long).
+   */
+  private cardCutFor(total: number): number {
+    let cut = Math.max(this.cardCut, total - CARD_REACH);
+    const at = (abs: number): number => this.tail[abs - this.base]!;
+    const isDigit = (abs: number): boolean => abs >= this.base && abs < total && at(abs) >= 0x30 && at(abs) <= 0x39;
+    if (cut > this.base && isDigit(cut) && isDigit(cut - 1)) {
+      let k = 0;
+      while (k < 20 && isDigit(cut - 1)) {
+        cut--;
+        k++;
+      }
+    }
+    return Math.max(cut, this.base);
+  }
+
+  /** Drops tail bytes no later scan needs. */
+  private trim(): void {
+    const total = this.base + this.tail.length;
+    const floor = total - this.db.streamHistory;
+    let keep = this.db.cards ? this.cardCut : total;
+    this.progress.forEach((progress, k) => {
+      if (progress.done) return;
+      progress.resume = Math.max(progress.resume, floor);
+      const p = this.db.patterns[k]!;
+      keep = Math.min(keep, progress.resume - (p.fuzzy ? p.reach : CONTEXT));
+    });
+    keep = Math.max(this.base, Math.min(keep, total));
+    if (keep > this.base) {
+      this.tail = this.tail.slice(keep - this.base);
+      this.base = keep;
+    }
+  }
+}
+
+// ---- inputs and offsets ----
+
+function describe(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  return typeof value === 'object' ? `an instance of ${value.constructor?.name ?? 'Object'}` : `type ${typeof value}`;
+}
+
+function checkInput(input: unknown, name: string): ScanInput {
+  if (typeof input === 'string') return input;
+  if (input instanceof Uint8Array) {
+    if (input.length > MAX_BLOCK) {
+      throw new EngineError('ERR_INPUT_TOO_LARGE', `${name} is ${input.length} bytes; a block scan takes at most ${MAX_BLOCK}`);
+    }
+    return input;
+  }
+  throw new EngineError('ERR_INVALID_ARGUMENT', `Expected string or Uint8Array for ${name} but received ${describe(input)}`);
+}
+
+function latin1Of(bytes: Uint8Array): string {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString('latin1');
+}
+
+/**
+ * Decodes UTF-8 for utf8 patterns, keeping the byte offset of every UTF-16 unit (and of the end).
+ * Invalid bytes decode to U+FFFD, one per byte.
+ */
+function decodeUtf8(bytes: Uint8Array): { text: string; byteAt: Uint32Array } {
+  const units: number[] = [];
+  const byteAt: number[] = [];
+  let i = 0;
+  while (i < bytes.length) {
+    const c = bytes[i]!;
+    let cp = 0xfffd;
+    let n = 1;
+    if (c < 0x80) {
+      cp = c;
+    } else {
+      const need = c >= 0xf0 && c <= 0xf4 ? 3 : c >= 0xe0 ? (c <= 0xef ? 2 : 0) : c >= 0xc2 ? 1 : 0;
+      if (need > 0 && i + need < bytes.length + 0) {
+        let v = c & (0x3f >> need);
+        let ok = true;
+        for (let k = 1; k <= need; k++) {
+          const b = bytes[i + k];
+          if (b === undefined || (b & 0xc0) !== 0x80) {
+            ok = false;
+            break;
+          }
+          v = (v << 6) | (b & 0x3f);
+        }
+        const min = need === 1 ? 0x80 : need === 2 ? 0x800 : 0x10000;
+        if (ok && v >= min && v <= 0x10ffff && !(v >= 0xd800 && v <= 0xdfff)) {
+          cp = v;
+          n = need + 1;
+        }
+      }
+    }
+    if (cp > 0xffff) {
+      units.push(0xd800 + ((cp - 0x10000) >> 10), 0xdc00 + ((cp - 0x10000) & 0x3ff));
+      byteAt.push(i, i);
+    } else {
+      units.push(cp);
+      byteAt.push(i);
+    }
+    i += n;
+  }
+  byteAt.push(bytes.length);
+  let text = '';
+  for (let k = 0; k < units.length; k += 8192) text += String.fromCharCode(...units.slice(k, k + 8192));
+  return { text, byteAt: Uint32Array.from(byteAt) };
+}
+
+/**
+ * Rewrites byte offsets in `triples` (of the UTF-8 form of `text`) to UTF-16 units: a start inside
+ * a character rounds down, an end inside one rounds up (the native engine's rule).
+ */
+function mapToUtf16(text: string, byteLength: number, triples: number[]): void {
+  const startUnit = new Uint32Array(byteLength + 1);
+  const endUnit = new Uint32Array(byteLength + 1);
+  let b = 0;
+  for (let u = 0; u < text.length; ) {
+    const cp = text.codePointAt(u)!;
+    const units = cp > 0xffff ? 2 : 1;
+    const bytes = cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp > 0xffff ? 4 : 3;
+    for (let k = 0; k < bytes; k++) {
+      startUnit[b + k] = u;
+      endUnit[b + k] = k === 0 ? u : u + units;
+    }
+    b += bytes;
+    u += units;
+  }
+  startUnit[byteLength] = endUnit[byteLength] = text.length;
+  for (let k = 0; k < triples.length; k += 3) {
+    if (triples[k + 1]! >= 0) triples[k + 1] = startUnit[triples[k + 1]!]!;
+    triples[k + 2] = endUnit[triples[k + 2]!]!;
+  }
+}
