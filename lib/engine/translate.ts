@@ -370,7 +370,13 @@ class Parser {
       case 'k':
         throw new SyntaxProblem(`"\\${c}" is not supported`);
       default:
-        if (c >= '1' && c <= '9') throw new SyntaxProblem('backreferences are not supported');
+        if (c >= '1' && c <= '9') {
+          // PCRE: \1-\9 are backreferences; \NNN of octal digits beyond them is a character.
+          const octal = /^[0-7]{1,2}/.exec(this.text.slice(this.pos))?.[0];
+          if (c > '7' || octal === undefined) throw new SyntaxProblem('backreferences are not supported');
+          this.pos += octal.length;
+          return this.literal(String.fromCharCode(parseInt(c + octal, 8) & 0xff), flags);
+        }
     }
     const cls = this.classEscape(c, flags);
     if (cls) return cls;
