@@ -1,0 +1,198 @@
+/**
+ * cardveil benchmarks: one suite per question (bench/*.ts), each measuring ours against its
+ * comparisons (C++ ceiling, pure-JS baseline, npm peers) on the same input in the same run.
+ *
+ *   npm run bench                    all suites; table on stdout, bench/results/latest.json + throughput.svg
+ *   npm run bench -- --readme        ... and docs/readme/bench-results.md
+ *   npm run bench -- --only detect,scrub
+ *   npm run bench:check              quick subset, ratios vs bench/baseline.json; exit 1 on regression
+ *   npm run bench:update             re-measure the quick subset several times; rewrite the baseline
+ *
+ * Environment: CARDVEIL_CORPUS (loghub folder), CARDVEIL_BENCH_REPEAT (repetitions for check/update).
+ */
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { suite as batch } from './batch.js';
+import { suite as detect } from './detect.js';
+import { suite as gateway } from './gateway.js';
+import { renderThroughputSvg } from './lib/chart.js';
+import { buildCorpora, type Corpus, REPO_ROOT } from './lib/corpus.js';
+import { type Baseline, buildBaseline, check } from './lib/gate.js';
+import { buildHarness, cleanInputs, writeInput } from './lib/harness.js';
+import { sinkValue } from './lib/measure.js';
+import { loadPeers, type PeersLoaded } from './lib/peers.js';
+import { environment, formatMarkdown, formatText, type RunReport, type SuiteReport, toJson } from './lib/report.js';
+import type { Ratio, Suite, SuiteContext } from './lib/suite.js';
+import { suite as packCompile } from './pack-compile.js';
+import { suite as prompt } from './prompt.js';
+import { suite as scan } from './scan.js';
+import { suite as scrub } from './scrub.js';
+import { suite as stream } from './stream.js';
+
+const SUITES: readonly Suite[] = [scan, batch, detect, scrub, stream, prompt, packCompile, gateway];
+const BASELINE_FILE = join(REPO_ROOT, 'bench', 'baseline.json');
+const RESULTS_DIR = join(REPO_ROOT, 'bench', 'results');
+const CORPUS_BYTES = 19_000_000; // loghub × 6 = 19.5 MB, the size PERFORMANCE.md measured
+
+const { values } = parseArgs({
+  options: {
+    check: { type: 'boolean', default: false },
+    update: { type: 'boolean', default: false },
+    readme: { type: 'boolean', default: false },
+    quick: { type: 'boolean', default: false },
+    only: { type: 'string' },
+    repeat: { type: 'string' },
+    help: { type: 'boolean', short: 'h', default: false },
+  },
+});
+
+if (values.help) {
+  process.stdout.write(
+    'usage: node bench/run.js [--only a,b] [--quick] [--readme] | --check | --update [--repeat N]\n' +
+      `suites: ${SUITES.map((s) => s.id).join(', ')}\n`,
+  );
+  process.exit(0);
+}
+
+function log(message: string): void {
+  process.stderr.write(`${message}\n`);
+}
+
+function makeContext(quick: boolean, peers: PeersLoaded): SuiteContext {
+  const corpora = buildCorpora(CORPUS_BYTES);
+  const files = new Map<string, string>();
+  return {
+    corpora,
+    quick,
+    big: quick ? { time: 400, iterations: 5 } : { time: 1500, iterations: 10 },
+    small: quick ? { time: 400, iterations: 200 } : { time: 2000, iterations: 1000 },
+    peer: { time: 1000, iterations: 3, warmupIterations: 1, warmupTime: 0 },
+    harnessMs: quick ? 400 : 1500,
+    harness: buildHarness(),
+    peers,
+    peerSliceBytes: 256_000,
+    corpusFile(corpus: Corpus): string {
+      let file = files.get(corpus.name);
+      if (!file) {
+        file = writeInput(`${corpus.name.replace(/[^a-z0-9]+/gi, '-')}.corpus`, corpus.bytes);
+        files.set(corpus.name, file);
+      }
+      return file;
+    },
+  };
+}
+
+async function runSuites(ctx: SuiteContext, suites: readonly Suite[]): Promise<SuiteReport[]> {
+  const reports: SuiteReport[] = [];
+  for (const s of suites) {
+    log(`bench: ${s.id} ...`);
+    const started = performance.now();
+    let outcome;
+    try {
+      outcome = await s.run(ctx);
+    } catch (error) {
+      // A suite that crashes is reported, not hidden; the other suites still run.
+      const message = error instanceof Error ? (error.stack ?? error.message) : String(error);
+      outcome = { rows: [], ratios: [], goals: [], notes: [], skipped: `failed: ${message.split('\n').slice(0, 3).join(' | ')}` };
+    }
+    const seconds = (performance.now() - started) / 1e3;
+    log(`bench: ${s.id} ${outcome.skipped ? `skipped (${outcome.skipped.split('\n')[0]})` : 'done'} in ${seconds.toFixed(1)} s`);
+    reports.push({ id: s.id, title: s.title, question: s.question, seconds, ...outcome });
+  }
+  return reports;
+}
+
+function report(ctx: SuiteContext, suites: SuiteReport[]): RunReport {
+  const env = environment();
+  return {
+    date: new Date().toISOString(),
+    ...env,
+    quick: ctx.quick,
+    corpus: {
+      loghubBytes: ctx.corpora.loghub.bytes.length,
+      cardDenseBytes: ctx.corpora.cardDense.bytes.length,
+      plantedCards: ctx.corpora.plantedCards,
+      source: ctx.corpora.sourceDir,
+    },
+    suites,
+    goals: suites.flatMap((s) => s.goals),
+    ratios: suites.flatMap((s) => s.ratios),
+  };
+}
+
+async function repeatRatios(ctx: SuiteContext, suites: readonly Suite[], times: number): Promise<Ratio[][]> {
+  const repetitions: Ratio[][] = [];
+  for (let k = 1; k <= times; k++) {
+    log(`bench: repetition ${k}/${times}`);
+    const reports = await runSuites(ctx, suites);
+    for (const r of reports.filter((s) => s.skipped)) log(`bench: ${r.id} skipped: ${r.skipped}`);
+    repetitions.push(reports.flatMap((s) => s.ratios));
+  }
+  return repetitions;
+}
+
+async function main(): Promise<number> {
+  const only = values.only?.split(',').map((s) => s.trim());
+  const unknown = only?.filter((id) => !SUITES.some((s) => s.id === id)) ?? [];
+  if (unknown.length > 0) {
+    log(`bench: unknown suite ${unknown.join(', ')} (suites: ${SUITES.map((s) => s.id).join(', ')})`);
+    return 2;
+  }
+
+  if (values.check || values.update) {
+    const suites = SUITES.filter((s) => s.inCheck && (!only || only.includes(s.id)));
+    const ctx = makeContext(true, { peers: [], missing: ['not used by the gate'] });
+    const times = Number(values.repeat ?? process.env.CARDVEIL_BENCH_REPEAT ?? (values.update ? 5 : 3));
+    const repetitions = await repeatRatios(ctx, suites, times);
+    cleanInputs();
+    const env = environment();
+    if (values.update) {
+      const baseline = buildBaseline(repetitions, {
+        created: new Date().toISOString(),
+        commit: env.commit,
+        machine: { cpu: env.cpu, cores: env.cores, node: env.node },
+      });
+      writeFileSync(BASELINE_FILE, `${JSON.stringify(baseline, null, 2)}\n`);
+      for (const [id, r] of Object.entries(baseline.ratios)) {
+        log(`  ${id}: median ${r.median}×, spread ${(r.spread * 100).toFixed(1)}%, threshold ${(r.threshold * 100).toFixed(1)}%`);
+      }
+      log(`bench: wrote ${BASELINE_FILE} (${times} repetitions)`);
+      return 0;
+    }
+    if (!existsSync(BASELINE_FILE)) {
+      log('bench: no bench/baseline.json: run `npm run bench:update` and commit it');
+      return 1;
+    }
+    const baseline = JSON.parse(readFileSync(BASELINE_FILE, 'utf8')) as Baseline;
+    const result = check(baseline, repetitions);
+    for (const line of result.lines) process.stdout.write(`${line.status.toUpperCase().padEnd(9)} ${line.text}\n`);
+    process.stdout.write(
+      result.ok
+        ? `bench:check passed (${times} repetitions, median per ratio)\n`
+        : 'bench:check FAILED: a ratio regressed beyond its noise threshold or was not measured\n',
+    );
+    return result.ok ? 0 : 1;
+  }
+
+  const quick = values.quick;
+  const peers = quick ? { peers: [], missing: ['skipped in --quick'] } : await loadPeers();
+  const ctx = makeContext(quick, peers);
+  if (!ctx.harness.ok) log(`bench: C++ harness unavailable: ${ctx.harness.reason}`);
+  const suites = SUITES.filter((s) => !only || only.includes(s.id));
+  const reports = await runSuites(ctx, suites);
+  cleanInputs();
+  const run = report(ctx, reports);
+  process.stdout.write(`${formatText(run)}\n`);
+  mkdirSync(RESULTS_DIR, { recursive: true });
+  writeFileSync(join(RESULTS_DIR, 'latest.json'), toJson(run));
+  writeFileSync(
+    join(RESULTS_DIR, 'throughput.svg'),
+    renderThroughputSvg(reports, `${run.date.slice(0, 10)}, commit ${run.commit}, ${run.cpu}; corpus loghub ${(run.corpus.loghubBytes / 1e6).toFixed(1)} MB`),
+  );
+  if (values.readme) writeFileSync(join(REPO_ROOT, 'docs', 'readme', 'bench-results.md'), formatMarkdown(run));
+  log(`bench: wrote bench/results/latest.json and throughput.svg${values.readme ? ' and docs/readme/bench-results.md' : ''} (sink ${sinkValue()})`);
+  return 0;
+}
+
+process.exitCode = await main();
