@@ -24,7 +24,7 @@
 import { findCardWindows, sortTriples } from './card-windows.js';
 import { EngineError } from './errors.js';
 import { fuzzyEnds, fuzzyMaxWidth, type FuzzyTerm } from './fuzzy.js';
-import { translatePattern } from './translate.js';
+import { compileError, translatePattern } from './translate.js';
 import type {
   CardWindowConfig,
   CompileOptions,
@@ -84,7 +84,7 @@ export function compileFallback(patterns: readonly PatternSpec[], options: Fallb
  */
 export function deserializeFallback(bytes: Uint8Array): Database {
   if (!(bytes instanceof Uint8Array)) {
-    throw new EngineError('ERR_INVALID_ARGUMENT', 'deserialize expects a Uint8Array');
+    throw invalid('a Uint8Array', 'bytes', bytes);
   }
   if (bytes.length < MAGIC.length || MAGIC.some((b, k) => bytes[k] !== b)) {
     throw new EngineError('ERR_DESERIALIZE', 'not a serialized JavaScript-engine database (wrong magic or version)');
@@ -107,25 +107,92 @@ export function deserializeFallback(bytes: Uint8Array): Database {
   }
 }
 
-function compilePattern(spec: PatternSpec, index: number): Compiled {
-  const bad = (why: string): never => {
-    throw new EngineError('ERR_PATTERN_COMPILE', `pattern ${index} (id ${String(spec?.id)}): ${why}`, {
-      index,
-      id: typeof spec?.id === 'number' ? spec.id : -1,
-    });
-  };
-  if (typeof spec !== 'object' || spec === null) return bad('expected a pattern object');
-  if (!Number.isInteger(spec.id) || spec.id < 0 || spec.id > 0xffffffff) bad('id must be an unsigned 32-bit integer');
-  const ext = spec.extensions ?? {};
-  for (const key of ['editDistance', 'hammingDistance', 'minOffset', 'maxOffset', 'minLength'] as const) {
-    const value = ext[key];
-    if (value !== undefined && (!Number.isSafeInteger(value) || value < 0)) bad(`${key} must be a non-negative integer`);
+const FLAG_KEYS = ['caseless', 'dotall', 'multiline', 'singlematch', 'leftmostStart', 'utf8'] as const;
+const EXTENSION_KEYS = ['minOffset', 'maxOffset', 'minLength', 'editDistance', 'hammingDistance'] as const;
+
+function describe(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'array';
+  if (typeof value === 'number' || typeof value === 'boolean') return `${typeof value} ${String(value)}`;
+  if (typeof value === 'object') return `an instance of ${value.constructor?.name ?? 'Object'}`;
+  return typeof value;
+}
+
+/** ERR_INVALID_ARGUMENT in the wording the native engine uses. */
+function invalid(what: string, name: string, value: unknown): EngineError {
+  return new EngineError('ERR_INVALID_ARGUMENT', `Expected ${what} for ${name} but received ${describe(value)}`);
+}
+
+function isUint32(value: unknown): value is number {
+  return typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= 0xffffffff;
+}
+
+/** Shape checks shared in spirit (and wording) with lib/engine/native.ts. */
+function validateSpec(spec: PatternSpec, index: number): void {
+  const at = `patterns[${index}]`;
+  if (typeof spec !== 'object' || spec === null) throw invalid('a pattern object', at, spec);
+  if (!isUint32(spec.id)) throw invalid('an unsigned 32-bit integer', `${at}.id`, spec.id);
+  if (typeof spec.expression !== 'string' || spec.expression.length === 0) {
+    throw invalid('a non-empty string', `${at}.expression`, spec.expression);
   }
+  if (spec.expression.includes('\0')) {
+    throw new EngineError('ERR_INVALID_ARGUMENT', `Expected no NUL character in ${at}.expression (write \\x00 instead)`);
+  }
+  const flags = (spec.flags ?? {}) as Record<string, unknown>;
+  if (typeof flags !== 'object' || flags === null) throw invalid('an object', `${at}.flags`, flags);
+  for (const key of FLAG_KEYS) {
+    if (flags[key] !== undefined && typeof flags[key] !== 'boolean') throw invalid('a boolean', `${at}.flags.${key}`, flags[key]);
+  }
+  const ext = (spec.extensions ?? {}) as Record<string, unknown>;
+  if (typeof ext !== 'object' || ext === null) throw invalid('an object', `${at}.extensions`, ext);
+  for (const key of EXTENSION_KEYS) {
+    const value = ext[key];
+    if (value !== undefined && (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0)) {
+      throw invalid('a non-negative integer', `${at}.extensions.${key}`, value);
+    }
+  }
+}
+
+function validateCardWindows(cards: CardWindowConfig): void {
+  if (typeof cards !== 'object' || cards === null) throw invalid('an object', 'options.cardWindows', cards);
+  if (!isUint32(cards.id)) throw invalid('an unsigned 32-bit integer', 'options.cardWindows.id', cards.id);
+  if (!Array.isArray(cards.ranges)) throw invalid('an array', 'options.cardWindows.ranges', cards.ranges);
+  cards.ranges.forEach((range, r) => {
+    const at = `options.cardWindows.ranges[${r}]`;
+    if (typeof range !== 'object' || range === null) throw invalid('a range object', at, range);
+    for (const key of ['from', 'to'] as const) {
+      if (typeof range[key] !== 'string' || !/^[0-9]{1,19}$/.test(range[key])) {
+        throw invalid('a string of 1 to 19 digits', `${at}.${key}`, range[key]);
+      }
+    }
+    if (range.from.length !== range.to.length || range.from > range.to) {
+      throw new EngineError('ERR_INVALID_ARGUMENT', `Expected ${at}.from <= ${at}.to with the same number of digits`);
+    }
+    if (!Array.isArray(range.lengths) || range.lengths.length === 0) {
+      throw invalid('a non-empty array of PAN lengths', `${at}.lengths`, range.lengths);
+    }
+    range.lengths.forEach((length: unknown, k: number) => {
+      if (typeof length !== 'number' || !Number.isInteger(length) || length < 12 || length > 19) {
+        throw invalid('an integer from 12 to 19', `${at}.lengths[${k}]`, length);
+      }
+    });
+  });
+}
+
+function compilePattern(spec: PatternSpec, index: number): Compiled {
+  validateSpec(spec, index);
+  const bad = (why: string): never => {
+    throw compileError(spec.id, index, why);
+  };
+  const ext = spec.extensions ?? {};
   if (ext.editDistance !== undefined && ext.hammingDistance !== undefined) {
-    bad('editDistance and hammingDistance cannot be combined');
+    bad('cannot have both edit distance and Hamming distance');
   }
   if (ext.minOffset !== undefined && ext.maxOffset !== undefined && ext.minOffset > ext.maxOffset) {
-    bad('minOffset is greater than maxOffset');
+    bad('min_offset must be less than or equal to max_offset');
+  }
+  if (ext.minLength !== undefined && ext.maxOffset !== undefined && ext.minLength > ext.maxOffset) {
+    bad('min_length must be less than or equal to max_offset');
   }
   const t = translatePattern(spec, index);
   const distance = ext.editDistance ?? ext.hammingDistance;
@@ -137,9 +204,6 @@ function compilePattern(spec: PatternSpec, index: number): Compiled {
     }
     if (distance >= t.literal!.length) bad('pattern matches empty buffer at this distance');
     fuzzy = { tables: t.literal!, distance, hamming: ext.hammingDistance !== undefined };
-  }
-  if (ext.maxOffset !== undefined && ext.minLength !== undefined && ext.minLength > ext.maxOffset) {
-    bad('minLength is greater than maxOffset');
   }
   // Stream certainty horizon in bytes: a utf8 character is up to 4 bytes.
   const unit = t.utf8 ? 4 : 1;
@@ -174,17 +238,15 @@ class FallbackDatabase implements Database {
   private readonly hasUtf8: boolean;
 
   constructor(patterns: readonly PatternSpec[], options: FallbackCompileOptions) {
-    if (!Array.isArray(patterns)) throw new EngineError('ERR_INVALID_ARGUMENT', 'patterns must be an array');
+    if (!Array.isArray(patterns)) throw invalid('an array of patterns', 'patterns', patterns);
     if (typeof options !== 'object' || options === null) {
-      throw new EngineError('ERR_INVALID_ARGUMENT', 'options must be an object');
+      throw invalid('an object', 'options', options);
     }
     const history = options.streamHistory ?? DEFAULT_STREAM_HISTORY;
     if (!Number.isSafeInteger(history) || history < 1024) {
-      throw new EngineError('ERR_INVALID_ARGUMENT', `Expected integer >= 1024 for streamHistory but received ${String(history)}`);
+      throw invalid('an integer >= 1024', 'options.streamHistory', history);
     }
-    if (patterns.length === 0 && !options.cardWindows) {
-      throw new EngineError('ERR_PATTERN_COMPILE', 'no patterns and no card-window pass: nothing to match');
-    }
+    if (options.cardWindows !== undefined) validateCardWindows(options.cardWindows);
     this.compiled = patterns.map(compilePattern);
     this.specs = patterns.map((p) => structuredClone(p));
     this.cardWindows = options.cardWindows ? structuredClone(options.cardWindows) : undefined;
@@ -217,7 +279,7 @@ class FallbackDatabase implements Database {
 
   scanBatch(records: readonly ScanInput[]): Float64Array {
     this.assertOpen();
-    if (!Array.isArray(records)) throw new EngineError('ERR_INVALID_ARGUMENT', 'records must be an array');
+    if (!Array.isArray(records)) throw invalid('an array', 'records', records);
     const inputs = records.map((r, k) => checkInput(r, `records[${k}]`));
     const out: number[] = [];
     inputs.forEach((input, record) => {
@@ -375,7 +437,7 @@ class FallbackStream implements MatchStream {
     if (this.closed) throw new EngineError('ERR_STREAM_CLOSED', 'the stream is closed');
     this.db.assertOpen();
     if (!(chunk instanceof Uint8Array)) {
-      throw new EngineError('ERR_INVALID_ARGUMENT', 'Expected Uint8Array for chunk but received ' + describe(chunk));
+      throw invalid('a Uint8Array', 'chunk', chunk);
     }
     const merged = new Uint8Array(this.tail.length + chunk.length);
     merged.set(this.tail, 0);
@@ -535,12 +597,6 @@ class FallbackStream implements MatchStream {
 
 // ---- inputs and offsets ----
 
-function describe(value: unknown): string {
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'an array';
-  return typeof value === 'object' ? `an instance of ${value.constructor?.name ?? 'Object'}` : `type ${typeof value}`;
-}
-
 function checkInput(input: unknown, name: string): ScanInput {
   if (typeof input === 'string') return input;
   if (input instanceof Uint8Array) {
@@ -549,7 +605,7 @@ function checkInput(input: unknown, name: string): ScanInput {
     }
     return input;
   }
-  throw new EngineError('ERR_INVALID_ARGUMENT', `Expected string or Uint8Array for ${name} but received ${describe(input)}`);
+  throw invalid('a string or Uint8Array', name, input);
 }
 
 function latin1Of(bytes: Uint8Array): string {

@@ -71,13 +71,8 @@ const UCP_WORD = '[\\p{L}\\p{N}_]';
  */
 export function translatePattern(spec: PatternSpec, index: number): Translation {
   const fail = (why: string): never => {
-    throw new EngineError(
-      'ERR_PATTERN_COMPILE',
-      `pattern ${index} (id ${spec.id}): ${why}`,
-      { index, id: spec.id },
-    );
+    throw compileError(spec.id, index, why);
   };
-  if (typeof spec.expression !== 'string') fail('expression must be a string');
   const utf8 = spec.flags?.utf8 === true;
   // Bytes mode reads the expression as Hyperscan does: the bytes of its UTF-8 form.
   const text = utf8 ? spec.expression : Buffer.from(spec.expression, 'utf8').toString('latin1');
@@ -115,6 +110,11 @@ export function translatePattern(spec: PatternSpec, index: number): Translation 
     lookahead: lookahead(root),
     literal: utf8 ? null : literalTables(root),
   };
+}
+
+/** The compile error both engines raise: `Pattern <id> (index <i>) does not compile: <why>`. */
+export function compileError(id: number, index: number, why: string): EngineError {
+  return new EngineError('ERR_PATTERN_COMPILE', `Pattern ${id} (index ${index}) does not compile: ${why}`, { index, id });
 }
 
 class Parser {

@@ -145,7 +145,7 @@ describe('fallback engine: Hyperscan syntax', () => {
     for (const [expression, why] of cases) {
       const error = engineError(() => compileFallback([{ id: 1, expression: 'ok' }, { id: 42, expression }]));
       expect(error.code).toBe('ERR_PATTERN_COMPILE');
-      expect(error.message).toBe(`pattern 1 (id 42): ${why}`);
+      expect(error.message).toBe(`Pattern 42 (index 1) does not compile: ${why}`);
       expect(error.patternIndex).toBe(1);
       expect(error.patternId).toBe(42);
     }
@@ -180,13 +180,16 @@ describe('fallback engine: flags and extended parameters', () => {
     const nonLiteral = engineError(() => one('a+b', {}, { editDistance: 1 }));
     expect(nonLiteral.code).toBe('ERR_PATTERN_COMPILE');
     expect(nonLiteral.message).toBe(
-      'pattern 0 (id 5): approximate matching (editDistance/hammingDistance) supports only literal-like expressions in the fallback',
+      'Pattern 5 (index 0) does not compile: approximate matching (editDistance/hammingDistance) supports only literal-like expressions in the fallback',
     );
     expect(engineError(() => one('ab', {}, { editDistance: 2 })).message).toBe(
-      'pattern 0 (id 5): pattern matches empty buffer at this distance',
+      'Pattern 5 (index 0) does not compile: pattern matches empty buffer at this distance',
     );
-    expect(engineError(() => one('ab', {}, { minOffset: -1 })).message).toBe(
-      'pattern 0 (id 5): minOffset must be a non-negative integer',
+    const negative = engineError(() => one('ab', {}, { minOffset: -1 }));
+    expect(negative.code).toBe('ERR_INVALID_ARGUMENT');
+    expect(negative.message).toBe('Expected a non-negative integer for patterns[0].extensions.minOffset but received number -1');
+    expect(engineError(() => one('ab', {}, { minOffset: 3, maxOffset: 2 })).message).toBe(
+      'Pattern 5 (index 0) does not compile: min_offset must be less than or equal to max_offset',
     );
   });
 });
@@ -196,9 +199,9 @@ describe('fallback engine: errors and lifecycle', () => {
     const db = one('a');
     const error = engineError(() => db.scan(42 as unknown as string));
     expect(error.code).toBe('ERR_INVALID_ARGUMENT');
-    expect(error.message).toBe('Expected string or Uint8Array for input but received type number');
+    expect(error.message).toBe('Expected a string or Uint8Array for input but received number 42');
     expect(engineError(() => db.scanBatch(['a', null as unknown as string])).message).toBe(
-      'Expected string or Uint8Array for records[1] but received null',
+      'Expected a string or Uint8Array for records[1] but received null',
     );
   });
 
@@ -281,7 +284,7 @@ describe('fallback engine: streams', () => {
   it('fails writes after close with ERR_STREAM_CLOSED and rejects non-byte chunks', () => {
     const stream = one('a').openStream();
     expect(engineError(() => stream.write('a' as unknown as Uint8Array)).message).toBe(
-      'Expected Uint8Array for chunk but received type string',
+      'Expected a Uint8Array for chunk but received string',
     );
     stream.close();
     expect(engineError(() => stream.write(Buffer.from('a'))).code).toBe('ERR_STREAM_CLOSED');
