@@ -100,6 +100,8 @@ HsDatabase compileMode(const PatternInput& input, unsigned int mode) {
 
 }  // namespace
 
+const uint8_t kEmptyInput[1] = {0};
+
 void checkBlockLength(size_t length) {
   if (length > UINT_MAX) {
     throw Failure("ERR_INPUT_TOO_LARGE",
@@ -248,6 +250,7 @@ int PatternSet::onMatch(unsigned int index, unsigned long long from, unsigned lo
 void PatternSet::scan(const uint8_t* data, size_t length, hs_scratch_t* scratch,
                       std::vector<Match>& out) const {
   checkBlockLength(length);
+  if (data == nullptr) data = kEmptyInput;  // an empty view may have no buffer; Hyperscan wants one
   size_t first = out.size();
   if (block_) {
     Recorder recorder{this, &out, false};

@@ -71,6 +71,9 @@ class PatternSet {
   size_t memoryBytes_ = 0;
 };
 
+// A valid pointer for zero-length inputs (an empty Uint8Array may have a null data pointer).
+extern const uint8_t kEmptyInput[1];
+
 // Refuses a block-mode length Hyperscan cannot take (its lengths are 32-bit): never truncate.
 void checkBlockLength(size_t length);
 

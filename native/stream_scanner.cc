@@ -18,6 +18,7 @@ StreamScanner::StreamScanner(std::shared_ptr<const PatternSet> set) : set_(std::
 
 void StreamScanner::write(const uint8_t* data, size_t length, std::vector<Match>& out) {
   size_t first = out.size();
+  if (data == nullptr) data = kEmptyInput;
   try {
     if (stream_) {
       ScratchLease scratch(set_->pool());

@@ -59,6 +59,13 @@ describe('native scan of bytes', () => {
     expect(triples(db.scan(view))).toEqual([2, -1, 3]);
   });
 
+  it('scans empty inputs (an empty view may have no memory behind it)', async () => {
+    expect(triples(db.scan(new Uint8Array(0)))).toEqual([]);
+    expect(triples(db.scan(Buffer.alloc(0)))).toEqual([]);
+    expect(triples(db.scan(''))).toEqual([]);
+    expect(triples(await db.scanAsync(new Uint8Array(0)))).toEqual([]);
+  });
+
   it('refuses other typed arrays and non-inputs with the uniform wording', () => {
     expect(() => db.scan(new Uint16Array(4) as unknown as Uint8Array)).toThrow(
       'Expected a string, Buffer or Uint8Array for input but received object',
