@@ -110,19 +110,17 @@ struct Masks {
 // Nibble tables for the PSHUFB classifier: class = kHigh[b >> 4] & kLow[b & 15].
 // Class bits: 0x80 digit, 0x02 one of " -./", 0x04 one of "\t\n\r", 0x08 '_', 0x10 byte >= 0x80.
 // A zero class is a breaker; the digit bit is the sign bit so movemask reads it directly.
-#define CARDVEIL_LOW_NIBBLES                                                                    \
-  0x92, 0x90, 0x90, 0x90, 0x90, 0x90, 0x90, 0x90, 0x90, 0x94, 0x14, 0x10, 0x10, 0x16, 0x12, 0x1A
-#define CARDVEIL_HIGH_NIBBLES                                                                   \
-  0x04, 0x00, 0x02, 0x80, 0x00, 0x08, 0x00, 0x00, 0x10, 0x10, 0x10, 0x10, 0x10, 0x10, 0x10, 0x10
+alignas(16) constexpr uint8_t kLowNibbles[16] = {0x92, 0x90, 0x90, 0x90, 0x90, 0x90, 0x90, 0x90,
+                                                  0x90, 0x94, 0x14, 0x10, 0x10, 0x16, 0x12, 0x1A};
+alignas(16) constexpr uint8_t kHighNibbles[16] = {0x04, 0x00, 0x02, 0x80, 0x00, 0x08, 0x00, 0x00,
+                                                   0x10, 0x10, 0x10, 0x10, 0x10, 0x10, 0x10, 0x10};
 
 // Portable classifier: a 256-entry table. Used where no SIMD path exists.
 struct ScalarClassifier {
   static Masks classify(const uint8_t* p) {
     static const auto table = [] {
       struct T { uint8_t cls[256]; } t{};
-      const uint8_t low[16] = {CARDVEIL_LOW_NIBBLES};
-      const uint8_t high[16] = {CARDVEIL_HIGH_NIBBLES};
-      for (int b = 0; b < 256; ++b) t.cls[b] = low[b & 15] & high[b >> 4];
+      for (int b = 0; b < 256; ++b) t.cls[b] = kLowNibbles[b & 15] & kHighNibbles[b >> 4];
       return t;
     }();
     Masks m{0, 0};
@@ -168,8 +166,10 @@ struct Sse2Classifier {
 
 struct Avx2Classifier {
   __attribute__((target("avx2"))) static inline Masks classify(const uint8_t* p) {
-    const __m256i low = _mm256_setr_epi8(CARDVEIL_LOW_NIBBLES, CARDVEIL_LOW_NIBBLES);
-    const __m256i high = _mm256_setr_epi8(CARDVEIL_HIGH_NIBBLES, CARDVEIL_HIGH_NIBBLES);
+    const __m256i low = _mm256_broadcastsi128_si256(
+        _mm_load_si128(reinterpret_cast<const __m128i*>(kLowNibbles)));
+    const __m256i high = _mm256_broadcastsi128_si256(
+        _mm_load_si128(reinterpret_cast<const __m128i*>(kHighNibbles)));
     const __m256i nibble = _mm256_set1_epi8(0x0F);
     const __m256i zero = _mm256_setzero_si256();
     const __m256i x0 = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p));
