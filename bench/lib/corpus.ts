@@ -173,7 +173,9 @@ export function plantCards(base: Buffer, every: number, seed: number): { bytes: 
       planted++;
     }
     from = nl;
-    nextMark = from + every;
+    // Marks stay on a fixed grid (every `every` bytes of the base), so density does not drift
+    // with line length.
+    while (nextMark < from) nextMark += every;
   }
   return { bytes: Buffer.concat(parts), planted };
 }

@@ -88,9 +88,8 @@ export function buildHarness(): HarnessBuild {
   return cached;
 }
 
-/** Writes an input file for the harness under bench/.build/inputs/ (deleted by cleanInputs). */
-export function writeInput(name: string, bytes: Uint8Array): string {
-  const dir = join(BUILD_DIR, 'inputs');
+/** Writes an input file for the harness, by default under bench/.build/inputs/ (see cleanInputs). */
+export function writeInput(name: string, bytes: Uint8Array, dir = join(BUILD_DIR, 'inputs')): string {
   mkdirSync(dir, { recursive: true });
   const path = join(dir, name);
   writeFileSync(path, bytes);

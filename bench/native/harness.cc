@@ -78,6 +78,7 @@ int usage() {
 int main(int argc, char** argv) {
   if (argc < 4) return usage();
   const std::string mode = argv[3];
+  if (mode != "block" && mode != "batch" && mode != "stream") return usage();
   try {
     std::vector<uint8_t> blob = readFile(argv[1]);
     std::vector<uint8_t> data = readFile(argv[2]);
@@ -116,7 +117,7 @@ int main(int argc, char** argv) {
           from = end;
         }
       };
-    } else if (mode == "stream") {
+    } else {  // stream
       if (argc < 5) return usage();
       chunk = static_cast<size_t>(std::strtoull(argv[4], nullptr, 10));
       if (chunk == 0) return usage();
@@ -130,8 +131,6 @@ int main(int argc, char** argv) {
         }
         stream.close(out);
       };
-    } else {
-      return usage();
     }
 
     Timing t = time(pass, minMs);
