@@ -187,7 +187,11 @@ function invalid(file: string | undefined, issues: readonly PackIssue[]): Policy
 
 function validate(data: unknown, source: Source): Pack {
   const result = packSchema.safeParse(data);
-  if (!result.success) throw invalid(source.file, toIssues(result.error, data, source));
+  if (!result.success) {
+    // In file order, so people fix them top to bottom; issues without a line keep zod's order.
+    const issues = toIssues(result.error, data, source).sort((a, b) => (a.line ?? Infinity) - (b.line ?? Infinity) || (a.column ?? 0) - (b.column ?? 0));
+    throw invalid(source.file, issues);
+  }
   sources.set(result.data, source);
   return result.data;
 }
