@@ -17,6 +17,16 @@ import type { AuditTrail } from './trail.js';
 
 const SEVERITY: Record<Verdict, number> = { allowed: 0, redacted: 1, blocked: 2 };
 
+/**
+ * The pack as recorded: the chain identifies packs by a hex SHA-256, which the trail stores as
+ * base64url of the same digest (a hex digest often holds long decimal runs that card scanners,
+ * ours included, could mistake for a PAN; see seal.ts).
+ */
+export function packRef(identity: PackIdentity): PackIdentity {
+  if (!/^[0-9a-f]{64}$/.test(identity.hash)) return identity;
+  return { ...identity, hash: Buffer.from(identity.hash, 'hex').toString('base64url') };
+}
+
 interface Pending {
   verdict: Verdict;
   pack: PackIdentity | undefined;
@@ -92,7 +102,7 @@ export class AuditLogger implements ChainLink {
       source: state.context.source ?? 'local',
       resource: state.context.direction ?? 'evaluate',
       outcome: state.verdict === 'blocked' ? 'failure' : 'success',
-      pack: state.pack,
+      pack: packRef(state.pack),
       verdict: state.verdict,
       reasons: uniqueReasons(state),
       counts: { ...state.detectorCounts },
@@ -124,8 +134,9 @@ export class AuditLogger implements ChainLink {
   end(requestId: string, summary: RequestSummary): AuditRecord {
     const p = this.pending.get(requestId);
     this.pending.delete(requestId);
-    const pack = p?.pack ?? summary.pack;
-    if (pack === undefined) throw new TypeError('AuditLogger.end: no evaluation ran and no pack was given');
+    const identity = p?.pack ?? summary.pack;
+    if (identity === undefined) throw new TypeError('AuditLogger.end: no evaluation ran and no pack was given');
+    const pack = packRef(identity);
     for (const r of summary.reasons ?? []) p?.reasons.add(r);
     const routing = p?.routing ?? (summary.routing && auditRouting(summary.routing, this.logSelection));
     const verdict = p?.verdict ?? 'allowed';

@@ -1,0 +1,48 @@
+/** Small HTTP helpers for the gateway: bounded body reading and the audit identity of a caller. */
+import { createHash } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
+import { GatewayError } from './errors.js';
+
+/** Reads the whole body, refusing more than `limit` bytes (the rest is drained, not buffered). */
+export async function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  let tooLarge = false;
+  for await (const chunk of req) {
+    const buf = chunk as Buffer;
+    size += buf.length;
+    if (size > limit) tooLarge = true;
+    if (!tooLarge) chunks.push(buf);
+  }
+  if (tooLarge) throw new GatewayError('cardveil_body_too_large', `request body is larger than ${limit} bytes`);
+  return Buffer.concat(chunks, size);
+}
+
+/** Parses a JSON object body or answers `cardveil_invalid_request`. */
+export function parseJsonObject(raw: Buffer): Record<string, unknown> {
+  let value: unknown;
+  try {
+    value = JSON.parse(raw.toString('utf8'));
+  } catch {
+    throw new GatewayError('cardveil_invalid_request', 'request body is not valid JSON');
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new GatewayError('cardveil_invalid_request', 'request body must be a JSON object');
+  }
+  return value as Record<string, unknown>;
+}
+
+/**
+ * PCI DSS 10.2.2 user identification without storing the credential: the first 8 hex digits of
+ * the SHA-256 of the bearer token (`key:1a2b3c4d`), or `anonymous`.
+ */
+export function actorOf(req: IncomingMessage): string {
+  const auth = req.headers.authorization;
+  const token = auth?.startsWith('Bearer ') ? auth.slice(7).trim() : undefined;
+  if (!token) return 'anonymous';
+  return `key:${createHash('sha256').update(token).digest('hex').slice(0, 8)}`;
+}
+
+export function sourceOf(req: IncomingMessage): string {
+  return req.socket.remoteAddress ?? 'unknown';
+}
