@@ -542,7 +542,7 @@ class FallbackStream implements MatchStream {
 
   /**
    * Card windows end at the end of a digit group, which is certain once the next byte is seen (or
-   * at close). The pass rereads from `cardCut`, a point at most CARD_REACH (+20) bytes back.
+   * at close). The pass rereads from `cardCut`, CARD_REACH bytes before the previous end.
    */
   private cardStep(cards: CardWindowConfig, total: number, end: boolean, out: number[]): void {
     const from = this.cardCut - this.base;
@@ -554,26 +554,9 @@ class FallbackStream implements MatchStream {
       out.push(windows[k]!, s, e);
     }
     this.cardFrontier = total;
-    this.cardCut = this.cardCutFor(total);
-  }
-
-  /**
-   * The next rescan point for the card pass: CARD_REACH bytes back (no window ending later can
-   * start before it), moved back to the start of a digit group it would split, or 20 digits back
-   * when the group is longer than any PAN (so the pass still sees it as too long).
-   */
-  private cardCutFor(total: number): number {
-    let cut = Math.max(this.cardCut, total - CARD_REACH);
-    const at = (abs: number): number => this.tail[abs - this.base]!;
-    const isDigit = (abs: number): boolean => abs >= this.base && abs < total && at(abs) >= 0x30 && at(abs) <= 0x39;
-    if (cut > this.base && isDigit(cut) && isDigit(cut - 1)) {
-      let k = 0;
-      while (k < 20 && isDigit(cut - 1)) {
-        cut--;
-        k++;
-      }
-    }
-    return Math.max(cut, this.base);
+    // No window ending at or after `total` can start before total - CARD_REACH. A digit group cut
+    // there that still matters runs on to `total`, so the pass still sees it as too long for a PAN.
+    this.cardCut = Math.max(this.cardCut, total - CARD_REACH);
   }
 
   /** Drops tail bytes no later scan needs. */
