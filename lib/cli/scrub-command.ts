@@ -108,6 +108,11 @@ export async function scrubCommand(argv: string[]): Promise<number> {
     });
   }
   if (!values.quiet) process.stderr.write(summaryText(files.length, totals, elapsedMs));
+  if (totals.withheld > 0) {
+    // Fail closed already happened (those parts are block markers); say so and fail the command.
+    process.stderr.write(`cardveil: ${totals.withheld} part(s) of the input were withheld after an internal failure and replaced by block markers\n`);
+    return EXIT.SOFTWARE;
+  }
   return EXIT.OK;
 }
 

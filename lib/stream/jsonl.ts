@@ -6,10 +6,10 @@
  * marker inside the same string) it is kept, so the line's layout survives. Otherwise (a blocked
  * line, a card number stored as a JSON number, a redaction across a quote) the line is parsed,
  * every string key and value scrubbed on its own, and the object re-serialised. Lines that are not
- * valid JSON are scrubbed as text.
+ * valid JSON are scrubbed as text. A blocked JSON line becomes `{"cardveil":"<block marker>"}`.
  */
 import { worseVerdict } from './summary.js';
-import type { BufferScrubber, ScrubResult, Verdict } from './types.js';
+import type { BufferScrubber, ScrubOutcome, Verdict } from './types.js';
 
 const NEWLINE = 0x0a;
 const CR = 0x0d;
@@ -18,7 +18,7 @@ const CR = 0x0d;
  * Scrubs a segment of whole JSON lines. Clean segments cost one scan; per-line work happens only
  * in segments with findings.
  */
-export function scrubJsonl(scrubber: BufferScrubber, segment: Uint8Array): ScrubResult<Buffer> {
+export function scrubJsonl(scrubber: BufferScrubber, segment: Uint8Array): ScrubOutcome<Buffer> {
   const whole = scrubber.scrubBuffer(segment);
   if (whole.findings === 0 && whole.verdict === 'allowed') return whole;
 
@@ -26,6 +26,7 @@ export function scrubJsonl(scrubber: BufferScrubber, segment: Uint8Array): Scrub
   const counts: Record<string, number> = {};
   let findings = 0;
   let verdict: Verdict = 'allowed';
+  const reasons: { readonly code: string }[] = [];
   const bytes = Buffer.from(segment.buffer, segment.byteOffset, segment.length);
   for (let start = 0; start < bytes.length; ) {
     const newline = bytes.indexOf(NEWLINE, start);
@@ -35,13 +36,14 @@ export function scrubJsonl(scrubber: BufferScrubber, segment: Uint8Array): Scrub
     for (const [type, n] of Object.entries(result.counts)) counts[type] = (counts[type] ?? 0) + n;
     findings += result.findings;
     verdict = worseVerdict(verdict, result.verdict);
+    if (result.reasons) reasons.push(...result.reasons);
     start = end;
   }
-  return { output: Buffer.concat(parts), verdict, counts, findings };
+  return { output: Buffer.concat(parts), verdict, counts, findings, reasons };
 }
 
 /** One line, terminator included (if any). */
-function scrubJsonLine(scrubber: BufferScrubber, line: Buffer): ScrubResult<Buffer> {
+function scrubJsonLine(scrubber: BufferScrubber, line: Buffer): ScrubOutcome<Buffer> {
   const asText = scrubber.scrubBuffer(line);
   if (asText.findings === 0 && asText.verdict === 'allowed') return asText;
 
@@ -55,14 +57,14 @@ function scrubJsonLine(scrubber: BufferScrubber, line: Buffer): ScrubResult<Buff
   } catch {
     return asText; // not JSON: scrubbed as text
   }
-  const state: WalkState = { counts: {}, findings: 0, verdict: 'allowed' };
+  const state: WalkState = { counts: {}, findings: 0, verdict: 'allowed', reasons: [] };
   const scrubbed = walk(scrubber, value, state);
   const body =
     state.verdict === 'blocked'
-      ? JSON.stringify({ cardveil: 'blocked', reason: 'dlp', counts: state.counts })
+      ? JSON.stringify({ cardveil: state.marker ?? 'blocked' })
       : JSON.stringify(scrubbed);
   const output = Buffer.concat([Buffer.from(body, 'utf8'), line.subarray(bodyEnd)]);
-  return { output, verdict: state.verdict, counts: state.counts, findings: state.findings };
+  return { output, verdict: state.verdict, counts: state.counts, findings: state.findings, reasons: state.reasons };
 }
 
 function lineBodyEnd(line: Buffer): number {
@@ -85,6 +87,9 @@ interface WalkState {
   counts: Record<string, number>;
   findings: number;
   verdict: Verdict;
+  reasons: { readonly code: string }[];
+  /** The block marker of the first blocked string (e.g. `[BLOCKED:dlp-filter]`). */
+  marker?: string;
 }
 
 function walk(scrubber: BufferScrubber, value: unknown, state: WalkState): unknown {
@@ -122,5 +127,7 @@ function scrubString(scrubber: BufferScrubber, text: string, state: WalkState): 
   for (const [type, n] of Object.entries(result.counts)) state.counts[type] = (state.counts[type] ?? 0) + n;
   state.findings += result.findings;
   state.verdict = worseVerdict(state.verdict, result.verdict);
+  if (result.reasons) state.reasons.push(...result.reasons);
+  if (result.verdict === 'blocked') state.marker ??= result.output;
   return result.output;
 }

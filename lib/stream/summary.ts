@@ -1,5 +1,5 @@
 /** Running totals over many scrub calls (segments, files): what the CLI summary and reports print. */
-import type { ScrubResult, Verdict } from './types.js';
+import type { ScrubOutcome, Verdict } from './types.js';
 
 const SEVERITY: Record<Verdict, number> = { allowed: 0, redacted: 1, blocked: 2 };
 
@@ -13,31 +13,41 @@ export interface ScrubSummary {
   findings: number;
   /** The most severe verdict seen. */
   verdict: Verdict;
+  /**
+   * Scrub calls that failed internally and so withheld their input (their output is a block
+   * marker: fail closed). Non-zero means the output is safe but incomplete.
+   */
+  withheld: number;
 }
 
 export function emptySummary(): ScrubSummary {
-  return { bytesIn: 0, bytesOut: 0, counts: {}, findings: 0, verdict: 'allowed' };
+  return { bytesIn: 0, bytesOut: 0, counts: {}, findings: 0, verdict: 'allowed', withheld: 0 };
 }
 
 /** Adds one scrub result (of `bytesIn` input bytes) to `summary`. */
-export function addResult(summary: ScrubSummary, bytesIn: number, result: ScrubResult<Uint8Array | string>): void {
+export function addResult(summary: ScrubSummary, bytesIn: number, result: ScrubOutcome<Uint8Array | string>): void {
   summary.bytesIn += bytesIn;
   summary.bytesOut += typeof result.output === 'string' ? Buffer.byteLength(result.output) : result.output.length;
   addCounts(summary, result.counts, result.findings, result.verdict);
+  if (result.reasons?.some((reason) => WITHHELD_CODES.has(reason.code))) summary.withheld++;
 }
+
+/** Reason codes (lib/policy/engine.ts) of a scrub call whose input was withheld after a failure. */
+const WITHHELD_CODES = new Set(['internal_error', 'link_failed']);
 
 /** Adds another summary's findings and bytes to `summary`. */
 export function addSummary(summary: ScrubSummary, other: ScrubSummary): void {
   summary.bytesIn += other.bytesIn;
   summary.bytesOut += other.bytesOut;
   addCounts(summary, other.counts, other.findings, other.verdict);
+  summary.withheld += other.withheld;
 }
 
 export function worseVerdict(a: Verdict, b: Verdict): Verdict {
   return SEVERITY[b] > SEVERITY[a] ? b : a;
 }
 
-function addCounts(summary: ScrubSummary, counts: Record<string, number>, findings: number, verdict: Verdict): void {
+function addCounts(summary: ScrubSummary, counts: Readonly<Record<string, number>>, findings: number, verdict: Verdict): void {
   for (const [type, n] of Object.entries(counts)) summary.counts[type] = (summary.counts[type] ?? 0) + n;
   summary.findings += findings;
   summary.verdict = worseVerdict(summary.verdict, verdict);

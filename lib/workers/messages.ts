@@ -15,6 +15,7 @@ export type ScrubReply =
       readonly verdict: Verdict;
       readonly counts: Record<string, number>;
       readonly findings: number;
+      readonly reasons: readonly { readonly code: string }[];
     }
   | { readonly id: number; readonly error: { readonly code: string; readonly message: string } };
 

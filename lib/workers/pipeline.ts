@@ -8,7 +8,7 @@ import { scrubberCutCheck } from '../stream/cut-check.js';
 import { scrubSegment } from '../stream/scrub-segment.js';
 import { Segmenter, type SegmenterOptions } from '../stream/segmenter.js';
 import { addResult, emptySummary, type ScrubSummary } from '../stream/summary.js';
-import type { BufferScrubber, ScrubFormat, ScrubResult } from '../stream/types.js';
+import type { BufferScrubber, ScrubFormat, ScrubOutcome } from '../stream/types.js';
 import type { ScrubPool } from './pool.js';
 
 export interface PipelineOptions extends SegmenterOptions {
@@ -23,7 +23,7 @@ export interface PipelineOptions extends SegmenterOptions {
 
 interface InFlight {
   readonly bytesIn: number;
-  readonly result: Promise<ScrubResult<Buffer>>;
+  readonly result: Promise<ScrubOutcome<Buffer>>;
 }
 
 /**

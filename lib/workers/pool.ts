@@ -13,7 +13,7 @@ import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { StreamError } from '../stream/errors.js';
-import type { ScrubFormat, ScrubResult } from '../stream/types.js';
+import type { ScrubFormat, ScrubOutcome } from '../stream/types.js';
 import type { ScrubReply, ScrubTask } from './messages.js';
 
 /** What the pool needs from the main thread's Scrubber. */
@@ -28,7 +28,7 @@ export interface ScrubPoolOptions {
 
 interface Pending {
   readonly task: ScrubTask;
-  readonly resolve: (result: ScrubResult<Buffer>) => void;
+  readonly resolve: (result: ScrubOutcome<Buffer>) => void;
   readonly reject: (error: Error) => void;
 }
 
@@ -72,7 +72,7 @@ export class ScrubPool {
   }
 
   /** Scrubs one segment (whole lines) on a worker. The segment's bytes are copied, never detached. */
-  run(segment: Uint8Array, format: ScrubFormat): Promise<ScrubResult<Buffer>> {
+  run(segment: Uint8Array, format: ScrubFormat): Promise<ScrubOutcome<Buffer>> {
     if (this.#closed) return Promise.reject(new StreamError('ERR_POOL_CLOSED', 'The scrub pool is closed'));
     if (this.#failure) return Promise.reject(this.#failure);
     // Copy into a fresh ArrayBuffer to transfer: the caller's buffer is never detached.
@@ -113,7 +113,7 @@ export class ScrubPool {
       return;
     }
     const output = Buffer.from(reply.output.buffer, reply.output.byteOffset, reply.output.byteLength);
-    pending.resolve({ output, verdict: reply.verdict, counts: reply.counts, findings: reply.findings });
+    pending.resolve({ output, verdict: reply.verdict, counts: reply.counts, findings: reply.findings, reasons: reply.reasons });
     this.#dispatch();
   }
 

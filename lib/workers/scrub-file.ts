@@ -36,7 +36,7 @@ export interface ParallelScrubOptions extends SegmenterOptions {
   readonly onProgress?: (bytesIn: number) => void;
 }
 
-export interface ParallelScrubResult extends ScrubSummary {
+export interface ParallelScrubOutcome extends ScrubSummary {
   /** The input was gzip, so the output is too. */
   readonly gzip: boolean;
 }
@@ -60,7 +60,7 @@ export async function scrubFileParallel(
   inputPath: string,
   outputPath: string,
   options: ParallelScrubOptions = {},
-): Promise<ParallelScrubResult> {
+): Promise<ParallelScrubOutcome> {
   const { mode } = await stat(inputPath);
   const temporary = join(dirname(outputPath), `.${basename(outputPath)}.cardveil-${process.pid}-${Date.now().toString(36)}.tmp`);
   const output = createWriteStream(temporary, { flags: 'wx', mode: 0o600 });
@@ -87,7 +87,7 @@ export async function scrubStreamParallel(
   input: Readable | AsyncIterable<Buffer>,
   output: Writable,
   options: ParallelScrubOptions = {},
-): Promise<ParallelScrubResult> {
+): Promise<ParallelScrubOutcome> {
   return withPool(options, async (scrubber, pool) => {
     const { gzip, source } = await decodeInput(input);
     const run = (sink: Writable): Promise<ScrubSummary> =>

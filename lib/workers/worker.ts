@@ -17,7 +17,7 @@ port.on('message', (task: ScrubTask) => {
   try {
     const result = scrubSegment(scrubber, task.segment, task.format);
     const output = ownedBytes(result.output);
-    reply = { id: task.id, output, verdict: result.verdict, counts: result.counts, findings: result.findings };
+    reply = { id: task.id, output, verdict: result.verdict, counts: result.counts, findings: result.findings, reasons: result.reasons ?? [] };
     transfer = [output.buffer as ArrayBuffer];
   } catch (error) {
     // Only the code and message cross back; the segment's content never appears in either.
