@@ -1,8 +1,10 @@
 /**
- * Starts cardveil's gateway (lib/gateway) on 127.0.0.1 in front of a given upstream, with the
- * seed pack's chain, for the gateway suite.
+ * Starts cardveil's gateway on 127.0.0.1 (an ephemeral port) in front of a given upstream, with
+ * the seed pack's full chain, exactly as `cardveil serve` wires it (see chain.ts).
  */
-import { loadModule, type Loaded } from './ours.js';
+import type { AddressInfo } from 'node:net';
+import { loadChainRuntime } from './chain.js';
+import type { Loaded } from './ours.js';
 
 export interface RunningGateway {
   readonly url: string;
@@ -11,7 +13,20 @@ export interface RunningGateway {
 }
 
 export async function startGateway(upstreamUrl: string): Promise<Loaded<RunningGateway>> {
-  const mod = await loadModule('lib/gateway/server.ts', ['createGateway']);
-  if (!mod.ok) return mod;
-  return { ok: false, reason: `lib/gateway/server.ts loaded but the bench does not drive it yet (upstream ${upstreamUrl})` };
+  const chain = await loadChainRuntime(upstreamUrl);
+  if (!chain.ok) return chain;
+  const server = chain.value.createServer(chain.value.gatewayOptions);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    ok: true,
+    value: {
+      url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+      description: 'Gateway: createGatewayRuntime(seed pack) + createGatewayServer, full chain on the request and the response, audit record per request.',
+      close: async () => {
+        server.closeAllConnections();
+        await new Promise<void>((resolve) => server.close(() => resolve()));
+        chain.value.close();
+      },
+    },
+  };
 }
