@@ -1,0 +1,93 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Scrubber } from '../../lib/scrub.js';
+import { ScrubPool } from '../../lib/workers/pool.js';
+import { scrubFileParallel, scrubStreamParallel } from '../../lib/workers/scrub-file.js';
+
+const SAMPLE = readFileSync('examples/sample.log');
+let scrubber: Scrubber;
+let pool: ScrubPool;
+let dir: string;
+
+beforeAll(() => {
+  scrubber = Scrubber.create();
+  pool = new ScrubPool(scrubber, { threads: 2 });
+  dir = mkdtempSync(join(tmpdir(), 'cardveil-pool-'));
+});
+
+afterAll(async () => {
+  await pool.close();
+});
+
+describe('ScrubPool', () => {
+  it('scrubs on worker threads exactly like the main thread, results matched to their segments', async () => {
+    // Segments of very different sizes finish out of submission order.
+    const segments = Array.from({ length: 24 }, (_, i) => Buffer.concat(Array.from({ length: 1 + ((i * 7) % 40) }, () => SAMPLE)));
+    const results = await Promise.all(segments.map((segment) => pool.run(segment, 'text')));
+    results.forEach((result, i) => {
+      const local = scrubber.scrubBuffer(segments[i]!);
+      expect(result.output.equals(local.output)).toBe(true);
+      expect(result.counts).toEqual(local.counts);
+      expect(result.findings).toBe(local.findings);
+      expect(result.verdict).toBe(local.verdict);
+    });
+  });
+
+  it('never detaches the caller\'s buffer', async () => {
+    const segment = Buffer.from(SAMPLE);
+    await pool.run(segment, 'text');
+    expect(segment.equals(SAMPLE)).toBe(true);
+  });
+
+  it('fails closed when a worker cannot start: every run rejects with ERR_WORKER', async () => {
+    const broken = new ScrubPool({ toWorkerData: () => ({ pack: { not: 'a pack' }, database: new Uint8Array(4), engine: 'javascript' }) }, { threads: 1 });
+    await expect(broken.run(SAMPLE, 'text')).rejects.toMatchObject({ code: 'ERR_WORKER' });
+    await expect(broken.run(SAMPLE, 'text')).rejects.toMatchObject({ code: 'ERR_WORKER' });
+    await broken.close();
+  });
+
+  it('rejects runs after close with ERR_POOL_CLOSED and a bad thread count with ERR_INVALID_ARGUMENT', async () => {
+    const small = new ScrubPool(scrubber, { threads: 1 });
+    await small.close();
+    await expect(small.run(SAMPLE, 'text')).rejects.toMatchObject({ code: 'ERR_POOL_CLOSED' });
+    expect(() => new ScrubPool(scrubber, { threads: 0 })).toThrow('Expected positive integer for threads but received 0');
+  });
+});
+
+describe('scrubFileParallel / scrubStreamParallel', () => {
+  it('writes a multi-segment file in input order, equal to a whole-file scrub', async () => {
+    const input = join(dir, 'big.log');
+    const content = Buffer.concat(Array.from({ length: 300 }, (_, i) => Buffer.concat([Buffer.from(`--- block ${i} ---\n`), SAMPLE])));
+    writeFileSync(input, content);
+    const output = join(dir, 'big.clean.log');
+    const result = await scrubFileParallel(input, output, { scrubber, pool, segmentBytes: 64 * 1024, readBytes: 50_000 });
+    const whole = scrubber.scrubBuffer(content);
+    expect(readFileSync(output).equals(whole.output)).toBe(true);
+    expect(result).toMatchObject({ gzip: false, bytesIn: content.length, bytesOut: whole.output.length, findings: whole.findings, counts: whole.counts });
+  });
+
+  it('gives the same bytes inline (threads: 1) as on the pool', async () => {
+    const content = Buffer.concat(Array.from({ length: 50 }, () => SAMPLE));
+    const collect = async (options: Parameters<typeof scrubStreamParallel>[2]): Promise<Buffer> => {
+      const parts: Buffer[] = [];
+      const sink = new Writable({
+        write(data: Buffer, _e, callback) {
+          parts.push(data);
+          callback();
+        },
+      });
+      async function* source(): AsyncGenerator<Buffer> {
+        for (let i = 0; i < content.length; i += 10_000) yield content.subarray(i, i + 10_000);
+      }
+      await scrubStreamParallel(source(), sink, options);
+      return Buffer.concat(parts);
+    };
+    const inline = await collect({ scrubber, threads: 1, segmentBytes: 8192 });
+    const pooled = await collect({ scrubber, pool, segmentBytes: 8192 });
+    expect(inline.equals(pooled)).toBe(true);
+    expect(inline.equals(scrubber.scrubBuffer(content).output)).toBe(true);
+  });
+});
