@@ -37,10 +37,13 @@ export function parseJsonObject(raw: Buffer): Record<string, unknown> {
  * the SHA-256 of the bearer token (`key:1a2b3c4d`), or `anonymous`.
  */
 export function actorOf(req: IncomingMessage): string {
-  const auth = req.headers.authorization;
-  const token = auth?.startsWith('Bearer ') ? auth.slice(7).trim() : undefined;
-  if (!token) return 'anonymous';
-  return `key:${createHash('sha256').update(token).digest('hex').slice(0, 8)}`;
+  return bearerActor(req.headers.authorization) ?? 'anonymous';
+}
+
+/** `key:<8 hex>` for an `Authorization: Bearer` value; undefined without one. */
+export function bearerActor(authorization: string | undefined): string | undefined {
+  const token = authorization?.startsWith('Bearer ') ? authorization.slice(7).trim() : undefined;
+  return token ? `key:${createHash('sha256').update(token).digest('hex').slice(0, 8)}` : undefined;
 }
 
 export function sourceOf(req: IncomingMessage): string {
