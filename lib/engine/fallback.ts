@@ -19,9 +19,12 @@
  *   found. A match is reported once no later byte can change it (for a pattern of maximum width W
  *   that needs L bytes of look-ahead, once W + L bytes from its start have arrived), so variable
  *   width patterns may report a few bytes later than Hyperscan; `$`-anchored ones report at close.
+ * - The card-window pass is the reference of card-windows.ts, run only on digit runs long enough to
+ *   hold a PAN (card-runs.ts).
  * - Everything runs on the calling thread; `scanAsync` only defers the scan to a later turn.
  */
-import { findCardWindows, sortTriples } from './card-windows.js';
+import { scanCardWindows } from './card-runs.js';
+import { sortTriples } from './card-windows.js';
 import { EngineError } from './errors.js';
 import { fuzzyEnds, fuzzyMaxWidth, type FuzzyTerm } from './fuzzy.js';
 import { compileError, translatePattern } from './translate.js';
@@ -326,17 +329,17 @@ class FallbackDatabase implements Database {
   /** Unsorted triples of one block. */
   private scanOne(input: ScanInput): number[] {
     const out: number[] = [];
-    if (typeof input === 'string') this.scanString(input, out);
-    else this.scanBytes(input, out);
+    const latin1 = typeof input === 'string' ? undefined : latin1Of(input);
+    if (latin1 === undefined) this.scanString(input as string, out);
+    else this.scanBytes(input as Uint8Array, latin1, out);
     if (this.cardWindows) {
-      const windows = findCardWindows(input, this.cardWindows);
+      const windows = scanCardWindows(input, this.cardWindows, latin1);
       for (let k = 0; k < windows.length; k++) out.push(windows[k]!);
     }
     return out;
   }
 
-  private scanBytes(bytes: Uint8Array, out: number[]): void {
-    const latin1 = latin1Of(bytes);
+  private scanBytes(bytes: Uint8Array, latin1: string, out: number[]): void {
     runBytePatterns(this.compiled, latin1, out);
     if (this.hasUtf8) {
       const decoded = decodeUtf8(bytes);
@@ -546,7 +549,7 @@ class FallbackStream implements MatchStream {
    */
   private cardStep(cards: CardWindowConfig, total: number, end: boolean, out: number[]): void {
     const from = this.cardCut - this.base;
-    const windows = findCardWindows(this.tail.subarray(from), cards);
+    const windows = scanCardWindows(this.tail.subarray(from), cards);
     for (let k = 0; k < windows.length; k += 3) {
       const s = this.cardCut + windows[k + 1]!;
       const e = this.cardCut + windows[k + 2]!;
