@@ -5,13 +5,13 @@
 
 #include <hs/hs.h>
 
-#include <cmath>
-
 #include "addon_data.h"
 #include "card_windows.h"
 #include "database_wrap.h"
 #include "js_errors.h"
+#include "live_count.h"
 #include "pattern_set.h"
+#include "scan_worker.h"
 #include "stream_wrap.h"
 
 namespace cardveil {
@@ -134,6 +134,15 @@ Napi::Value validPlatform(const Napi::CallbackInfo& info) {
 
 Napi::Value version(const Napi::CallbackInfo& info) { return Napi::String::New(info.Env(), hs_version()); }
 
+// Live native objects in this process (all threads): the leak test checks they return to zero.
+Napi::Value liveObjects(const Napi::CallbackInfo& info) {
+  Napi::Object counts = Napi::Object::New(info.Env());
+  counts.Set("patternSets", static_cast<double>(LiveCount<PatternSet>::live()));
+  counts.Set("streams", static_cast<double>(LiveCount<StreamScanner>::live()));
+  counts.Set("asyncScans", static_cast<double>(LiveCount<ScanWorker>::live()));
+  return counts;
+}
+
 Napi::Object flagConstants(Napi::Env env) {
   Napi::Object flags = Napi::Object::New(env);
   flags.Set("CASELESS", HS_FLAG_CASELESS);
@@ -157,6 +166,7 @@ Napi::Object initModule(Napi::Env env, Napi::Object exports) {
   exports.Set("deserialize", Napi::Function::New<deserialize>(env, "deserialize"));
   exports.Set("validPlatform", Napi::Function::New<validPlatform>(env, "validPlatform"));
   exports.Set("version", Napi::Function::New<version>(env, "version"));
+  exports.Set("liveObjects", Napi::Function::New<liveObjects>(env, "liveObjects"));
   exports.Set("flags", flagConstants(env));
   return exports;
 }

@@ -14,6 +14,7 @@
 
 #include "card_windows.h"
 #include "hs_handles.h"
+#include "live_count.h"
 #include "match.h"
 #include "scratch_pool.h"
 
@@ -69,6 +70,7 @@ class PatternSet {
   std::unique_ptr<CardWindowFinder> cards_;
   std::unique_ptr<ScratchPool> pool_;
   size_t memoryBytes_ = 0;
+  LiveCount<PatternSet> live_;
 };
 
 // A valid pointer for zero-length inputs (an empty Uint8Array may have a null data pointer).

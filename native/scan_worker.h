@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "live_count.h"
 #include "pattern_set.h"
 
 namespace cardveil {
@@ -36,6 +37,7 @@ class ScanWorker : public Napi::AsyncWorker {
   std::vector<Match> matches_;
   const char* errorCode_ = "ERR_SCAN";
   Napi::Promise::Deferred deferred_;
+  LiveCount<ScanWorker> live_;
 };
 
 }  // namespace cardveil

@@ -8,6 +8,7 @@
 
 #include "card_windows.h"
 #include "hs_handles.h"
+#include "live_count.h"
 #include "match.h"
 #include "pattern_set.h"
 
@@ -30,6 +31,7 @@ class StreamScanner {
   HsStream stream_;  // null when the set has no patterns
   std::unique_ptr<CardWindowStream> cards_;
   bool closed_ = false;
+  LiveCount<StreamScanner> live_;
 };
 
 }  // namespace cardveil

@@ -32,6 +32,8 @@ export interface NativeAddon {
   deserialize(bytes: Uint8Array): NativeHandle;
   validPlatform(): boolean;
   version(): string;
+  /** Live native pattern sets, streams and async scans in this process (for leak tests). */
+  liveObjects(): { patternSets: number; streams: number; asyncScans: number };
   readonly flags: Readonly<Record<'CASELESS' | 'DOTALL' | 'MULTILINE' | 'SINGLEMATCH' | 'UTF8' | 'UCP' | 'SOM_LEFTMOST', number>>;
 }
 
