@@ -1,0 +1,201 @@
+/**
+ * From one scan's matches to findings: dispatches every trigger to its detector, then resolves
+ * overlaps. Work is proportional to the number of matches; each detector reads only the bytes
+ * around its match.
+ */
+import { findCardWindows } from '../engine/card-windows.js';
+import type { CardWindowConfig } from '../engine/types.js';
+import { blockedFindings, customFindings, type CustomEntry } from './custom.js';
+import { cvvAfterKeyword, cvvAfterPan } from './cvv.js';
+import { normaliseRegion, regionAround } from './evasion.js';
+import { expiryAfterPan, expiryAtTrigger } from './expiry.js';
+import { raw, type RawFinding } from './finding.js';
+import { maskedPanAround } from './masked.js';
+import { choosePans, judgeWindow, type PanCandidate } from './pan.js';
+import { PATTERN_ID as ID, FIRST_CUSTOM_ID } from './patterns.js';
+import { pinAfterKeyword } from './pin.js';
+import { parseTrack1, parseTrack2 } from './track.js';
+import type { CardBrand, FindingType, Sensitivity } from './types.js';
+
+export interface AnalysisContext {
+  readonly sensitivity: Sensitivity;
+  readonly cardWindows: CardWindowConfig;
+  readonly custom: ReadonlyMap<number, CustomEntry>;
+}
+
+/** Which finding wins when two built-in findings overlap (higher first). */
+const PRIORITY: Record<FindingType, number> = {
+  track1: 7,
+  track2: 7,
+  pan: 6,
+  masked_pan: 5,
+  pin_block: 4,
+  cvv: 3,
+  expiry: 2,
+  pin: 1,
+  custom: 0,
+  blocked_term: 0,
+};
+
+/** How far a PAN may be from a CVV keyword for its brand to set the CVV length. */
+const BRAND_REACH = 160;
+
+function panFinding(c: PanCandidate, evasion: boolean): RawFinding {
+  return raw('pan', c.start, c.end, c.confidence, { brand: c.brand, testCard: c.testCard, evasion });
+}
+
+/** PANs hidden by evasions: normalise the region around each trigger and rerun the window pass. */
+function evasionPans(b: Uint8Array, triggers: number[], ctx: AnalysisContext): PanCandidate[] {
+  const out: PanCandidate[] = [];
+  let coveredTo = -1;
+  for (const at of triggers.sort((x, y) => x - y)) {
+    if (at < coveredTo) continue;
+    const [from, to] = regionAround(b, at);
+    coveredTo = to;
+    const region = normaliseRegion(b, from, to);
+    const n = region.bytes;
+    if (n.length === 0) continue;
+    const toContext = (offset: number, side: 'start' | 'end'): number => {
+      if (side === 'start') return offset < n.length ? region.origStart[offset]! : to;
+      return offset > 0 ? region.origEnd[offset - 1]! : from;
+    };
+    const windows = findCardWindows(n, ctx.cardWindows);
+    const candidates: PanCandidate[] = [];
+    for (let k = 0; k < windows.length; k += 3) {
+      const c = judgeWindow(n, windows[k + 1]!, windows[k + 2]!, ctx.sensitivity, { bytes: b, toContext });
+      if (c) candidates.push(c);
+    }
+    for (const c of choosePans(candidates)) {
+      const start = region.origStart[c.start]!;
+      const end = region.origEnd[c.end - 1]!;
+      out.push({ ...c, start, end, evasion: true });
+    }
+  }
+  return out;
+}
+
+/** The brand of the PAN nearest to `at` (within reach), if any. */
+function nearbyBrand(pans: readonly RawFinding[], at: number): CardBrand | undefined {
+  let best: RawFinding | undefined;
+  let bestDistance = BRAND_REACH + 1;
+  for (const p of pans) {
+    const dist = at >= p.end ? at - p.end : p.start >= at ? p.start - at : 0;
+    if (dist < bestDistance) {
+      best = p;
+      bestDistance = dist;
+    }
+  }
+  return best?.brand;
+}
+
+/** Keeps the highest-priority finding where built-in findings overlap; sorts by start. */
+export function resolveOverlaps(findings: RawFinding[]): RawFinding[] {
+  const builtin = findings.filter((f) => PRIORITY[f.type] > 0);
+  const others = findings.filter((f) => PRIORITY[f.type] === 0);
+  builtin.sort((x, y) => PRIORITY[y.type] - PRIORITY[x.type] || y.end - y.start - (x.end - x.start) || x.start - y.start);
+  const kept: RawFinding[] = [];
+  for (const f of builtin) {
+    if (kept.every((k) => f.end <= k.start || f.start >= k.end)) kept.push(f);
+  }
+  return [...kept, ...others].sort((x, y) => x.start - y.start || x.end - y.end || x.detector.localeCompare(y.detector));
+}
+
+/**
+ * Analyses the `[id, start, end]` triples of one scan of `b` (from index `from` to `to` of the
+ * flat array).
+ */
+export function analyse(b: Uint8Array, matches: Float64Array, ctx: AnalysisContext, from = 0, to = matches.length): RawFinding[] {
+  const candidates: PanCandidate[] = [];
+  const found: RawFinding[] = [];
+  const evasionTriggers: number[] = [];
+  const keywordTriggers: [number, number][] = [];
+  const customMatches = new Map<number, [number, number][]>();
+  const maskedSeen = new Set<string>();
+  for (let k = from; k < to; k += 3) {
+    const id = matches[k]!;
+    const start = matches[k + 1]!;
+    const end = matches[k + 2]!;
+    switch (id) {
+      case ID.cardWindow: {
+        const c = judgeWindow(b, start, end, ctx.sensitivity);
+        if (c) candidates.push(c);
+        break;
+      }
+      case ID.track1Caret: {
+        const t = parseTrack1(b, end - 1);
+        if (t) found.push(raw(t.type, t.start, t.end, t.confidence, { brand: t.brand, testCard: t.testCard }));
+        break;
+      }
+      case ID.track2Separator: {
+        const t = parseTrack2(b, end - 5);
+        if (t) found.push(raw(t.type, t.start, t.end, t.confidence, { brand: t.brand, testCard: t.testCard }));
+        break;
+      }
+      case ID.maskThenDigit:
+      case ID.digitThenMask: {
+        const m = maskedPanAround(b, end - 1);
+        if (m && !maskedSeen.has(`${m.start}:${m.end}`)) {
+          maskedSeen.add(`${m.start}:${m.end}`);
+          found.push(m);
+        }
+        break;
+      }
+      case ID.evasionScriptDigit:
+      case ID.evasionInvisible:
+      case ID.evasionHtmlEntity:
+      case ID.evasionPercent:
+      case ID.evasionEscape:
+        evasionTriggers.push(end - 1);
+        break;
+      default:
+        if (id >= FIRST_CUSTOM_ID) {
+          const list = customMatches.get(id) ?? [];
+          list.push([start, end]);
+          customMatches.set(id, list);
+        } else {
+          keywordTriggers.push([id, end]);
+        }
+    }
+  }
+  // PANs: plain first, then those found only through an evasion (same span: the plain one wins).
+  const pans = choosePans(candidates).map((c) => panFinding(c, c.evasion));
+  if (evasionTriggers.length > 0) {
+    for (const c of evasionPans(b, evasionTriggers, ctx)) {
+      if (!pans.some((p) => p.start < c.end && c.start < p.end)) pans.push(panFinding(c, true));
+    }
+  }
+  found.push(...pans);
+  // Expiry and CVV right after a PAN.
+  for (const p of pans) {
+    if (p.evasion) continue;
+    const expiry = expiryAfterPan(b, p.end);
+    if (expiry) found.push(expiry);
+    const cvv = cvvAfterPan(b, p.end, p.brand!, expiry ? expiry.end : p.end);
+    if (cvv) found.push(cvv);
+  }
+  for (const [id, end] of keywordTriggers) {
+    let f: RawFinding | undefined;
+    if (id === ID.cvvKeyword || id === ID.cvvShortKeyword) f = cvvAfterKeyword(b, end - 3, undefined, nearbyBrand(pans, end));
+    else if (id === ID.cvvPhrase) f = cvvAfterKeyword(b, end, end, nearbyBrand(pans, end));
+    else if (id === ID.expiryKeyword || id === ID.expiryPhrase) f = expiryAtTrigger(b, end - 1, id === ID.expiryPhrase);
+    else if (id === ID.pinKeyword) f = pinAfterKeyword(b, end, (b[end - 3]! | 0x20) === 0x65 /* epb */);
+    else if (id === ID.pinBlockKeyword) f = pinAfterKeyword(b, end, (b[end - 1]! | 0x20) === 0x6b /* …block */);
+    if (f) found.push(f);
+  }
+  for (const [id, list] of customMatches) {
+    const entry = ctx.custom.get(id);
+    if (!entry) continue;
+    found.push(...(entry.kind === 'custom' ? customFindings(entry.name, list) : blockedFindings(b, entry, list)));
+  }
+  return resolveOverlaps(dedupe(found));
+}
+
+function dedupe(findings: RawFinding[]): RawFinding[] {
+  const seen = new Set<string>();
+  return findings.filter((f) => {
+    const key = `${f.type}:${f.start}:${f.end}:${f.detector}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}

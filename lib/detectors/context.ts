@@ -1,0 +1,111 @@
+/**
+ * Context around a candidate: the key or word attached to it and the card words nearby.
+ *
+ * Why context and not shape: real logs are full of Luhn-valid, issuer-range digit runs (HDFS block
+ * ids, epoch microseconds, zero-filled addresses). What separates a PAN from them is what is
+ * written next to it: `card=`, `cc`, `pan` on one side; `blk_`, `uid=`, `+` (a phone number), a
+ * hex hash or a longer identifier on the other.
+ */
+import { asciiLower, isAlnum, isAlpha, isDigit } from './text.js';
+
+/** Words that say "a card number follows". Matched against a key's parts. */
+const POSITIVE =
+  /(?:card|^cc$|^ccn|^ccnum|^cc(?:no|num|number)$|^pan(?:no|num|number)?$|credit|debit|visa|mastercard|^mc$|amex|discover|^jcb$|diners|unionpay|maestro|^mir$|rupay|^elo$|hipercard|^verve$|^troy$|uatp|payment)/;
+
+/** Keys that name an identifier, a measurement or a time, not a card. */
+const NEGATIVE =
+  /(?:^|_)(?:blk|block|blockid|uid|gid|pid|tid|id|ids|ts|time|timestamp|epoch|date|seq|sequence|offset|inode|ino|port|phone|tel|telephone|mobile|cell|fax|msisdn|imei|imsi|iccid|meid|isbn|issn|ean|upc|gtin|sku|order|orderid|invoice|tracking|trace|traceid|span|spanid|req|request|requestid|session|sessionid|sid|uuid|guid|hash|sha|sha1|sha256|md5|crc|checksum|nonce|build|ver|version|ip|mac|addr|address|size|len|length|bytes|count|total|amount|balance|price|container|application|attempt|job|task|app|appattempt|txid|txn|xid|zxid|lsn|pos|position|serial|sn|vin|iban|bic|swift|account_id|user|userid|customer|cust|ref|reference)$/;
+
+/** Card words anywhere in the preceding text (for confidence, not for acceptance). */
+const NEARBY_POSITIVE =
+  /card|credit|debit|\bcc\b|\bccn|\bpan\b|visa|mastercard|amex|discover|maestro|unionpay|payment|cvv|cvc|expir/;
+
+export type KeyKind = 'positive' | 'negative' | 'neutral' | 'none';
+
+export interface LeftContext {
+  /** No delimiter between the key and the digits (`card4111…`, `abc4111…`). */
+  readonly glued: boolean;
+  /** The delimiter characters skipped between key and digits (`=`, `: `, `_`, …). */
+  readonly delimiters: string;
+  /** The key or word before, lower case ('' when none). */
+  readonly word: string;
+  readonly kind: KeyKind;
+  /** A `+` directly before: a phone number in international format. */
+  readonly phone: boolean;
+  /** A currency sign directly before: an amount. */
+  readonly currency: boolean;
+}
+
+export interface RightContext {
+  /** Letters glued directly after the digits (`4111…abc`). */
+  readonly gluedAlpha: boolean;
+  /** `.`, `_`, `/`, `-` or `:` followed by a letter or digit: part of a longer token. */
+  readonly attached: boolean;
+}
+
+/** Splits a key into parts: snake_case, kebab-case, dots, and camelCase boundaries. */
+function keyParts(raw: string): string[] {
+  return raw
+    .replace(/([a-z])([A-Z])/g, '$1_$2')
+    .toLowerCase()
+    .split(/[_\-.]+/)
+    .filter((p) => p.length > 0);
+}
+
+/** Classifies a key (`card_number`, `blk`, `userId`). Positive wins over negative. */
+export function classifyKey(raw: string): KeyKind {
+  if (raw.length === 0) return 'none';
+  const parts = keyParts(raw);
+  const joined = parts.join('_');
+  if (parts.some((p) => POSITIVE.test(p)) || POSITIVE.test(joined)) return 'positive';
+  if (NEGATIVE.test(joined) || parts.some((p) => NEGATIVE.test(p))) return 'negative';
+  return 'neutral';
+}
+
+const DELIMITERS = new Set([...' \t"\'`:=#>({[,|;_-./\u0000'].map((c) => c.charCodeAt(0)));
+
+/** Reads the key or word that precedes offset `start` (the first digit of a run). */
+export function leftContext(b: Uint8Array, start: number): LeftContext {
+  let p = start;
+  let delimiters = '';
+  while (p > 0 && delimiters.length < 4 && DELIMITERS.has(b[p - 1]!)) {
+    delimiters = String.fromCharCode(b[p - 1]!) + delimiters;
+    p--;
+  }
+  const before = b[start - 1];
+  const phone = before === 0x2b;
+  const currency = before === 0x24 || (start >= 2 && b[start - 2] === 0xc2 && (before === 0xa3 || before === 0xa5)) || (start >= 3 && b[start - 3] === 0xe2 && b[start - 2] === 0x82 && before === 0xac);
+  const wordEnd = p;
+  // Stop the word at spaces; keep `_`, `-`, `.` inside keys such as card_number or card-no.
+  while (p > 0 && wordEnd - p < 32 && (isAlnum(b[p - 1]) || ((b[p - 1] === 0x5f || b[p - 1] === 0x2d) && p - 1 > 0 && isAlnum(b[p - 2])))) p--;
+  let raw = '';
+  for (let i = p; i < wordEnd; i++) raw += String.fromCharCode(b[i]!);
+  // Leading digits of the word (an adjacent number) are not part of a key.
+  const word = raw.replace(/^[0-9]+/, '');
+  const glued = delimiters.length === 0 && wordEnd === start && isAlpha(b[start - 1]);
+  return { glued, delimiters, word: word.toLowerCase(), kind: classifyKey(word), phone, currency };
+}
+
+/** Reads what follows offset `end` (just past the last digit of a run). */
+export function rightContext(b: Uint8Array, end: number): RightContext {
+  const next = b[end];
+  const gluedAlpha = isAlpha(next);
+  const attached =
+    next !== undefined &&
+    (next === 0x2e || next === 0x5f || next === 0x2f || next === 0x2d || next === 0x3a) &&
+    isAlnum(b[end + 1]);
+  return { gluedAlpha, attached };
+}
+
+/** True when card words appear in the `span` bytes before `start` on the same line. */
+export function cardWordsBefore(b: Uint8Array, start: number, span = 48): boolean {
+  let from = start;
+  while (from > 0 && start - from < span && b[from - 1] !== 0x0a) from--;
+  return NEARBY_POSITIVE.test(asciiLower(b, from, start));
+}
+
+/** True when the digits are followed by another digit group through `.`/`:` (versions, times). */
+export function digitAttachedAfter(b: Uint8Array, end: number): boolean {
+  const next = b[end];
+  return (next === 0x2e || next === 0x3a || next === 0x2c) && isDigit(b[end + 1]);
+}

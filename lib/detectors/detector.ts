@@ -1,0 +1,179 @@
+/**
+ * The Detector: one compiled database (built-in PCI triggers + card-window pass + custom DLP
+ * patterns + blocked terms), one scan call per input or per batch, findings out.
+ *
+ * Inputs are always scanned as UTF-8 bytes (a string is encoded first) so that one set of byte
+ * patterns serves both engines; offsets are reported in the input's own units (bytes for a
+ * Uint8Array/Buffer, UTF-16 code units for a string). Immutable after construction and safe to
+ * share; the database is freed by `close()` or at garbage collection.
+ *
+ * Fail closed: when the scan or the analysis throws, `detect` throws `DetectorError`
+ * `ERR_DETECTION_FAILED`; callers must then block or fully redact the input, never pass it on.
+ */
+import { compile, deserialize } from '../engine/index.js';
+import type { CardWindowConfig, Database, EngineKind, ScanInput } from '../engine/types.js';
+import { analyse, type AnalysisContext } from './analyse.js';
+import { customPatternSpecs, type CustomEntry } from './custom.js';
+import { DetectorError } from './errors.js';
+import type { RawFinding } from './finding.js';
+import { builtinPatterns } from './patterns.js';
+import { utf16Offsets } from './text.js';
+import type { DetectOptions, DetectorOptions, Finding, Sensitivity } from './types.js';
+
+const SENSITIVITIES: readonly Sensitivity[] = ['standard', 'high', 'restricted'];
+
+function toBytes(input: unknown, what: string): Uint8Array {
+  if (typeof input === 'string') return Buffer.from(input, 'utf8');
+  if (input instanceof Uint8Array) return input;
+  throw new DetectorError('ERR_INVALID_INPUT', `Expected a string or Uint8Array for ${what} but received ${input === null ? 'null' : typeof input}`);
+}
+
+/**
+ * Detects payment-card data.
+ *
+ * @example
+ * const detector = new Detector({ sensitivity: 'standard' });
+ * detector.detect('card 4111 1111 1111 1111 exp 12/27');
+ * // [{ type: 'pan', brand: 'visa', start: 5, end: 24, flags: { testCard: true, ... }, ... },
+ * //  { type: 'expiry', start: 29, end: 34, ... }]
+ */
+export class Detector {
+  /** The engine that runs the scans. */
+  readonly engine: EngineKind;
+  readonly sensitivity: Sensitivity;
+  readonly #db: Database;
+  readonly #context: AnalysisContext;
+
+  constructor(options: DetectorOptions = {}) {
+    if (options === null || typeof options !== 'object') {
+      throw new DetectorError('ERR_INVALID_OPTIONS', 'Expected an object for options');
+    }
+    const sensitivity = options.sensitivity ?? 'standard';
+    if (!SENSITIVITIES.includes(sensitivity)) {
+      throw new DetectorError('ERR_INVALID_OPTIONS', `Expected 'standard', 'high' or 'restricted' for sensitivity but received '${String(sensitivity)}'`);
+    }
+    const engine = options.engine ?? 'auto';
+    const { patterns, cardWindows } = builtinPatterns();
+    const { specs, entries } = customPatternSpecs(options.customPatterns, options.blockedTerms);
+    this.#db = options.serialized !== undefined
+      ? deserializeDatabase(options.serialized, engine)
+      : compileDatabase([...patterns, ...specs], cardWindows, engine, entries);
+    this.engine = this.#db.engine;
+    this.sensitivity = sensitivity;
+    this.#context = { sensitivity, cardWindows, custom: entries };
+  }
+
+  /**
+   * Finds card data in one input. Offsets: bytes for a Uint8Array, UTF-16 units for a string.
+   *
+   * @example
+   * new Detector().detect(Buffer.from('cvv: 123')) // [{ type: 'cvv', start: 5, end: 8, ... }]
+   */
+  detect(input: string | Uint8Array, options: DetectOptions = {}): Finding[] {
+    const bytes = toBytes(input, 'input');
+    try {
+      return this.#findings(input, bytes, analyse(bytes, this.#db.scan(bytes), this.#context), options);
+    } catch (error) {
+      throw failed(error);
+    }
+  }
+
+  /**
+   * Finds card data in many records (e.g. log lines) with ONE engine call.
+   *
+   * @example
+   * new Detector().detectBatch(['ok', 'pan 4111111111111111']) // [[], [{ type: 'pan', ... }]]
+   */
+  detectBatch(records: readonly (string | Uint8Array)[], options: DetectOptions = {}): Finding[][] {
+    if (!Array.isArray(records)) throw new DetectorError('ERR_INVALID_INPUT', 'Expected an array for records');
+    const bytes = records.map((r, i) => toBytes(r, `records[${i}]`));
+    try {
+      const quads = this.#db.scanBatch(bytes as ScanInput[]);
+      // Split the [record, id, start, end] quads into per-record triples (quads are grouped by record).
+      const perRecord: number[][] = bytes.map(() => []);
+      for (let k = 0; k < quads.length; k += 4) perRecord[quads[k]!]!.push(quads[k + 1]!, quads[k + 2]!, quads[k + 3]!);
+      return bytes.map((b, i) =>
+        this.#findings(records[i]!, b, analyse(b, Float64Array.from(perRecord[i]!), this.#context), options),
+      );
+    } catch (error) {
+      throw failed(error);
+    }
+  }
+
+  /** The compiled database's bytes: pass them as `serialized` (same options) to skip compiling. */
+  serialize(): Uint8Array {
+    return this.#db.serialize();
+  }
+
+  /** Frees the engine's memory now. Idempotent. */
+  close(): void {
+    this.#db.close();
+  }
+
+  #findings(input: string | Uint8Array, bytes: Uint8Array, found: RawFinding[], options: DetectOptions): Finding[] {
+    const text = typeof input === 'string' ? input : undefined;
+    // Strings that are not pure ASCII need byte offsets mapped to UTF-16 units.
+    const map = text !== undefined && bytes.length !== text.length
+      ? utf16Offsets(text, found.flatMap((f) => [f.start, f.end]))
+      : undefined;
+    return found.map((f) => {
+      const start = map ? map.get(f.start)! : f.start;
+      const end = map ? map.get(f.end)! : f.end;
+      const value = options.includeValues
+        ? text !== undefined ? text.slice(start, end) : Buffer.from(bytes.buffer, bytes.byteOffset + start, end - start).toString('utf8')
+        : undefined;
+      return {
+        type: f.type,
+        ...(f.brand ? { brand: f.brand } : {}),
+        start,
+        end,
+        confidence: f.confidence,
+        detector: f.detector,
+        flags: { testCard: f.testCard, masked: f.masked, evasion: f.evasion },
+        ...(value !== undefined ? { value } : {}),
+      };
+    });
+  }
+}
+
+function failed(error: unknown): DetectorError {
+  if (error instanceof DetectorError) return error;
+  return new DetectorError('ERR_DETECTION_FAILED', `Detection failed; treat the input as sensitive: ${(error as Error)?.message ?? String(error)}`, { cause: error });
+}
+
+function compileDatabase(
+  patterns: Parameters<typeof compile>[0],
+  cardWindows: CardWindowConfig,
+  engine: 'auto' | EngineKind,
+  entries: ReadonlyMap<number, CustomEntry>,
+): Database {
+  try {
+    return compile(patterns, { cardWindows }, { engine });
+  } catch (error) {
+    const e = error as { code?: string; patternId?: number; message?: string };
+    if (e.code === 'ERR_PATTERN_COMPILE') {
+      const entry = e.patternId !== undefined ? entries.get(e.patternId) : undefined;
+      const what = entry?.kind === 'custom' ? `custom pattern "${entry.name}"` : entry?.kind === 'blocked' ? `blocked term "${entry.term}"` : 'a built-in pattern';
+      throw new DetectorError('ERR_PATTERN_COMPILE', `${what} failed to compile: ${e.message ?? ''}`, { cause: error });
+    }
+    throw error;
+  }
+}
+
+function deserializeDatabase(bytes: Uint8Array, engine: 'auto' | EngineKind): Database {
+  if (!(bytes instanceof Uint8Array)) throw new DetectorError('ERR_INVALID_OPTIONS', 'Expected a Uint8Array for serialized');
+  return deserialize(bytes, { engine });
+}
+
+let defaultDetector: Detector | undefined;
+
+/**
+ * Detects card data with a lazily created default Detector (standard sensitivity, best engine).
+ *
+ * @example
+ * detect('pan=4111111111111111').map((f) => f.type) // ['pan']
+ */
+export function detect(input: string | Uint8Array, options?: DetectOptions): Finding[] {
+  defaultDetector ??= new Detector();
+  return defaultDetector.detect(input, options);
+}

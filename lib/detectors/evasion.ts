@@ -1,0 +1,152 @@
+/**
+ * Evasion normalisation: undoes the tricks that hide a PAN from a digit scanner, on a small
+ * region around an evasion trigger, keeping a map from every normalised byte back to its span in
+ * the original input so findings land on EXACT original offsets.
+ *
+ * Undone: decimal digits of any script (`\p{Nd}`: fullwidth, Arabic-Indic, Devanagari,
+ * mathematical…) become ASCII digits; invisible characters (zero-width, joiners, bidi controls,
+ * BOM, soft hyphen, variation selectors, tags) are dropped; percent-encoding (`%34`, also UTF-8
+ * sequences `%EF%BC%94`), HTML numeric references (`&#52;`, `&#x34;`) and escapes (`\u0034`,
+ * surrogate pairs, `\x34`) are decoded. Separators (Unicode spaces, dashes, line breaks) are kept:
+ * the card-window pass already reads them.
+ */
+import { invisibleCodePoints, scriptDigitCodePoints } from './patterns.js';
+import { decodeAt, isHex } from './text.js';
+
+export interface NormalisedRegion {
+  /** UTF-8 bytes of the normalised text. */
+  readonly bytes: Uint8Array;
+  /** For each normalised byte, the original span it came from. */
+  readonly origStart: Int32Array;
+  readonly origEnd: Int32Array;
+}
+
+let digitValue: Map<number, number> | undefined;
+let invisible: Set<number> | undefined;
+
+function tables(): { digitValue: Map<number, number>; invisible: Set<number> } {
+  if (!digitValue || !invisible) {
+    digitValue = new Map();
+    // \p{Nd} comes in complete, contiguous 0-9 runs, so a digit's value is its offset in the run.
+    let runStart = -2;
+    let previous = -2;
+    for (const cp of scriptDigitCodePoints()) {
+      if (cp !== previous + 1) runStart = cp;
+      digitValue.set(cp, (cp - runStart) % 10);
+      previous = cp;
+    }
+    invisible = new Set(invisibleCodePoints());
+  }
+  return { digitValue, invisible };
+}
+
+function hexValue(b: Uint8Array, from: number, count: number): number {
+  let v = 0;
+  for (let i = from; i < from + count; i++) {
+    if (!isHex(b[i])) return -1;
+    v = v * 16 + parseInt(String.fromCharCode(b[i]!), 16);
+  }
+  return v;
+}
+
+/** Decodes one (possibly escaped) character at `i`: `[codePoint, originalLength]`. */
+function decodeEscaped(b: Uint8Array, i: number): [number, number] {
+  const c = b[i]!;
+  if (c === 0x25 /* % */) {
+    const v = hexValue(b, i + 1, 2);
+    if (v >= 0) {
+      if (v < 0x80) return [v, 3];
+      // A percent-encoded UTF-8 sequence: collect the continuation bytes.
+      const need = (v & 0xe0) === 0xc0 ? 1 : (v & 0xf0) === 0xe0 ? 2 : (v & 0xf8) === 0xf0 ? 3 : -1;
+      if (need > 0) {
+        const bytes = [v];
+        for (let k = 1; k <= need; k++) {
+          if (b[i + 3 * k] !== 0x25) break;
+          const cb = hexValue(b, i + 3 * k + 1, 2);
+          if (cb < 0 || (cb & 0xc0) !== 0x80) break;
+          bytes.push(cb);
+        }
+        if (bytes.length === need + 1) {
+          const cp = decodeAt(Uint8Array.from(bytes), 0)[0];
+          if (cp >= 0) return [cp, 3 * bytes.length];
+        }
+      }
+    }
+  } else if (c === 0x26 /* & */ && b[i + 1] === 0x23 /* # */) {
+    const hex = b[i + 2] === 0x78 || b[i + 2] === 0x58;
+    let p = i + (hex ? 3 : 2);
+    let v = 0;
+    const from = p;
+    while (p - from < 8 && (hex ? isHex(b[p]) : b[p]! >= 0x30 && b[p]! <= 0x39)) {
+      v = v * (hex ? 16 : 10) + parseInt(String.fromCharCode(b[p]!), hex ? 16 : 10);
+      p++;
+    }
+    if (p > from && v <= 0x10ffff) return [v, p - i + (b[p] === 0x3b ? 1 : 0)];
+  } else if (c === 0x5c /* \ */ && (b[i + 1] === 0x75 /* u */ || b[i + 1] === 0x55)) {
+    const v = hexValue(b, i + 2, 4);
+    if (v >= 0xd800 && v <= 0xdbff && b[i + 6] === 0x5c && b[i + 7] === 0x75) {
+      const low = hexValue(b, i + 8, 4);
+      if (low >= 0xdc00 && low <= 0xdfff) return [0x10000 + ((v - 0xd800) << 10) + (low - 0xdc00), 12];
+    }
+    if (v >= 0) return [v, 6];
+  } else if (c === 0x5c && b[i + 1] === 0x78 /* x */) {
+    const v = hexValue(b, i + 2, 2);
+    if (v >= 0) return [v, 4];
+  }
+  const [cp, len] = decodeAt(b, i);
+  return [cp < 0 ? 0xfffd : cp, len];
+}
+
+/** True for bytes that can belong to an obfuscated number (digits, separators, escapes, non-ASCII). */
+function material(c: number): boolean {
+  return (
+    c >= 0x80 ||
+    (c >= 0x30 && c <= 0x39) ||
+    c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d ||
+    c === 0x2d || c === 0x2e || c === 0x2f || c === 0x5f ||
+    c === 0x25 || c === 0x26 || c === 0x23 || c === 0x3b || c === 0x5c ||
+    c === 0x75 || c === 0x55 || c === 0x78 || c === 0x58 ||
+    ((c | 0x20) >= 0x61 && (c | 0x20) <= 0x66)
+  );
+}
+
+/** Widest region normalised around one trigger, each side. */
+const REACH = 600;
+
+/** The region of obfuscation material around a trigger at `at`. */
+export function regionAround(b: Uint8Array, at: number): [number, number] {
+  let start = at;
+  while (start > 0 && at - start < REACH && material(b[start - 1]!)) start--;
+  let end = at;
+  while (end < b.length && end - at < REACH && material(b[end]!)) end++;
+  return [start, end];
+}
+
+/**
+ * Normalises `b[from..to)`.
+ *
+ * @example
+ * normaliseRegion(Buffer.from('４１１１'), 0, 12).bytes // '4111'
+ */
+export function normaliseRegion(b: Uint8Array, from: number, to: number): NormalisedRegion {
+  const { digitValue, invisible } = tables();
+  const out: number[] = [];
+  const starts: number[] = [];
+  const ends: number[] = [];
+  let i = from;
+  while (i < to) {
+    const [cp, len] = decodeEscaped(b, i);
+    const span = Math.min(len, to - i);
+    if (!invisible.has(cp)) {
+      const digit = digitValue.get(cp);
+      const text = digit !== undefined ? String(digit) : String.fromCodePoint(cp);
+      for (const byte of Buffer.from(text, 'utf8')) {
+        out.push(byte);
+        starts.push(i);
+        ends.push(i + span);
+      }
+    }
+    i += span;
+  }
+  return { bytes: Uint8Array.from(out), origStart: Int32Array.from(starts), origEnd: Int32Array.from(ends) };
+}

@@ -1,0 +1,134 @@
+/**
+ * Card expiry dates next to a keyword (`exp`, `expiry`, `expiration_date`, `expMonth`/`exp_year`,
+ * "valid thru", "good through") or right after a PAN.
+ *
+ * Formats: MM/YY, MM/YYYY, MM-YY, MM.YY, MM YY, MMYY, YYYY-MM, and a lone month or year after a
+ * month or year key (`exp_month=12`, `"exp_year": 2027`).
+ */
+import { raw, type RawFinding } from './finding.js';
+import { isAlnum, isAlpha, isDigit } from './text.js';
+import type { Token } from './values.js';
+import { valueAfter, wordEnd } from './values.js';
+
+const KEY = /^exp(?:iry|iration|ires|ire|ired|\.)?(?:[_.-]?(date|dt|month|mon|mm|year|yr|yy|yyyy|on))?$/;
+
+type KeyKind = 'month' | 'year' | 'date';
+
+function keyKind(suffix: string | undefined): KeyKind {
+  if (suffix === 'month' || suffix === 'mon' || suffix === 'mm') return 'month';
+  if (suffix === 'year' || suffix === 'yr' || suffix === 'yy' || suffix === 'yyyy') return 'year';
+  return 'date';
+}
+
+function num(b: Uint8Array, t: Token): number {
+  return Number(String.fromCharCode(...b.subarray(t.start, t.end)));
+}
+
+function digitToken(b: Uint8Array, at: number): Token | undefined {
+  if (!isDigit(b[at])) return undefined;
+  let end = at;
+  while (isDigit(b[end])) end++;
+  return { start: at, end };
+}
+
+const validMonth = (m: number): boolean => m >= 1 && m <= 12;
+const validYear = (y: number, digits: number): boolean => (digits === 2 ? true : y >= 1990 && y <= 2099);
+
+/** Parses an expiry date starting at `at`; returns its span or undefined. */
+export function parseExpiry(b: Uint8Array, at: number, kind: KeyKind = 'date'): Token | undefined {
+  const first = digitToken(b, at);
+  if (!first) return undefined;
+  const n1 = first.end - first.start;
+  if (isAlpha(b[first.end])) return undefined;
+  if (kind === 'month') return n1 <= 2 && validMonth(num(b, first)) ? first : undefined;
+  if (kind === 'year') return (n1 === 2 || n1 === 4) && validYear(num(b, first), n1) ? first : undefined;
+  // A separator (one of / - . or spaces around /) then a second group.
+  let p = first.end;
+  while (b[p] === 0x20 && p - first.end < 1) p++;
+  const sep = b[p];
+  if (sep === 0x2f || sep === 0x2d || sep === 0x2e || (sep === 0x20 && p === first.end)) {
+    let q = p + 1;
+    if (sep !== 0x20 && b[q] === 0x20) q++;
+    const second = digitToken(b, q);
+    if (second) {
+      const n2 = second.end - second.start;
+      const trailing = b[second.end];
+      const longer = (trailing === 0x2f || trailing === 0x2d || trailing === 0x2e) && isDigit(b[second.end + 1]);
+      if (!longer && !isAlnum(trailing)) {
+        if (n1 <= 2 && validMonth(num(b, first)) && (n2 === 2 || n2 === 4) && validYear(num(b, second), n2)) {
+          return { start: first.start, end: second.end };
+        }
+        if (n1 === 4 && validYear(num(b, first), 4) && n2 === 2 && validMonth(num(b, second))) {
+          return { start: first.start, end: second.end };
+        }
+      }
+      if (sep === 0x20) return n1 === 4 ? compact(b, first) : undefined;
+      return undefined;
+    }
+  }
+  return compact(b, first);
+}
+
+/** MMYY or MMYYYY without a separator. */
+function compact(b: Uint8Array, t: Token): Token | undefined {
+  const s = String.fromCharCode(...b.subarray(t.start, t.end));
+  if (s.length === 4 && validMonth(Number(s.slice(0, 2)))) return t;
+  if (s.length === 6 && validMonth(Number(s.slice(0, 2))) && validYear(Number(s.slice(2)), 4)) return t;
+  return undefined;
+}
+
+/**
+ * The expiry that a keyword trigger points at: `digitAt` is the first digit after the keyword
+ * (where the engine's `exp…` / "valid thru" pattern ended). `phrase`: the trigger was "valid thru".
+ */
+export function expiryAtTrigger(b: Uint8Array, digitAt: number, phrase: boolean): RawFinding | undefined {
+  let kind: KeyKind = 'date';
+  if (!phrase) {
+    // Find the keyword: the last `exp` before the digit, within the trigger's reach.
+    let k = -1;
+    for (let i = digitAt - 3; i >= Math.max(0, digitAt - 24); i--) {
+      if ((b[i]! | 0x20) === 0x65 && (b[i + 1]! | 0x20) === 0x78 && (b[i + 2]! | 0x20) === 0x70) {
+        k = i;
+        break;
+      }
+    }
+    if (k < 0) return undefined;
+    // `exp` inside a lower-case word (`rexp`) is not the keyword; camelCase (`cardExp`) is.
+    const before = b[k - 1];
+    if (before !== undefined && before >= 0x61 && before <= 0x7a && b[k] === 0x65 && !/card$/i.test(String.fromCharCode(...b.subarray(Math.max(0, k - 4), k)))) return undefined;
+    const end = wordEnd(b, k);
+    const word = String.fromCharCode(...b.subarray(k, end)).replace(/([a-z])([A-Z])/g, '$1_$2').toLowerCase();
+    const m = KEY.exec(word);
+    if (!m) return undefined;
+    kind = keyKind(m[1]);
+    const token = valueAfter(b, end, 'digits', 24);
+    if (!token || token.start !== digitAt) return undefined;
+  }
+  const span = parseExpiry(b, digitAt, kind);
+  return span ? raw('expiry', span.start, span.end, phrase ? 0.9 : 0.92) : undefined;
+}
+
+/** An expiry right after a PAN (`4111… 12/25`, `4111…|12/2027|123`). */
+export function expiryAfterPan(b: Uint8Array, panEnd: number): RawFinding | undefined {
+  let p = panEnd;
+  let seps = 0;
+  while (p < b.length && seps < 3 && (b[p] === 0x20 || b[p] === 0x7c || b[p] === 0x2c || b[p] === 0x3b || b[p] === 0x09)) {
+    p++;
+    seps++;
+  }
+  if (seps === 0) return undefined;
+  const first = digitToken(b, p);
+  if (!first) return undefined;
+  // Only separated forms (MM/YY, MM/YYYY, YYYY-MM, MM|YYYY) count here: a bare 4-digit group is a CVV.
+  const span = parseExpiry(b, p);
+  if (span && span.end > first.end) return raw('expiry', span.start, span.end, 0.8);
+  // Pipe-separated month and year: 12|2027.
+  const sep = b[first.end];
+  if ((sep === 0x7c || sep === 0x2c || sep === 0x3b) && first.end - first.start <= 2 && validMonth(num(b, first))) {
+    const second = digitToken(b, first.end + 1);
+    if (second && (second.end - second.start === 2 || second.end - second.start === 4) && !isAlnum(b[second.end])) {
+      return raw('expiry', first.start, second.end, 0.75);
+    }
+  }
+  return undefined;
+}

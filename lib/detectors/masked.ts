@@ -1,0 +1,77 @@
+/**
+ * Already-masked PANs: `411111******1111`, `************1111`, `4111 11** **** 1111`,
+ * `XXXX-XXXX-XXXX-1234`, `••••1234` in a 16-character layout. Reported as `masked_pan` with
+ * `flags.masked` so that redaction leaves them alone, and never as full PANs.
+ *
+ * Shape: 12-19 characters of digits and mask characters (groups joined by one space, `-` or
+ * `.`), at least 4 masked, visible digits only at the start (at most 8, a plausible issuer
+ * prefix) and at the end (2-4), not glued to letters or digits.
+ */
+import { brandOfPrefix } from './iin.js';
+import { raw, type RawFinding } from './finding.js';
+import { decodeAt, isAlnum, isDigit, prevStart } from './text.js';
+
+const MASKS = new Set([0x2a, 0x78, 0x58, 0x23, 0x2022, 0x25cf]);
+const JOINERS = new Set([0x20, 0x2d, 0x2e]);
+
+/** 'd' digit, 'm' mask, 's' joiner, '' anything else. */
+function classAt(b: Uint8Array, i: number): ['d' | 'm' | 's' | '', number] {
+  const [cp, len] = decodeAt(b, i);
+  if (cp >= 0x30 && cp <= 0x39) return ['d', len];
+  if (MASKS.has(cp)) return ['m', len];
+  if (JOINERS.has(cp)) return ['s', len];
+  return ['', len];
+}
+
+/** The masked PAN around offset `at` (a character inside it), if any. */
+export function maskedPanAround(b: Uint8Array, at: number): RawFinding | undefined {
+  // Walk left to the token start: token characters, joiners only between them.
+  let start = at;
+  while (start > 0) {
+    const p = prevStart(b, start);
+    const [c] = classAt(b, p);
+    if (c === 'd' || c === 'm') start = p;
+    else if (c === 's' && p > 0) {
+      const pp = prevStart(b, p);
+      const [c2] = classAt(b, pp);
+      if (c2 === 'd' || c2 === 'm') start = p;
+      else break;
+    } else break;
+    if (at - start > 80) return undefined;
+  }
+  while (classAt(b, start)[0] === 's') start += 1;
+  let end = at;
+  let layout = '';
+  for (let i = start; i < b.length; ) {
+    const [c, len] = classAt(b, i);
+    if (c === 'd' || c === 'm') {
+      layout += c;
+      i += len;
+      end = i;
+    } else if (c === 's' && (classAt(b, i + len)[0] === 'd' || classAt(b, i + len)[0] === 'm') && !layout.endsWith('s')) {
+      layout += 's';
+      i += len;
+    } else break;
+    if (layout.length > 60) return undefined;
+  }
+  // Not glued to a word or a longer number.
+  if (isAlnum(b[end]) || (start > 0 && isAlnum(b[start - 1]) && !isMaskLetter(b[start - 1]))) return undefined;
+  const compact = layout.replace(/s/g, '');
+  const m = /^(d{0,8})(m{4,17})(d{2,4})$/.exec(compact);
+  if (!m || compact.length < 12 || compact.length > 19) return undefined;
+  // Visible leading digits must be a plausible issuer prefix for that length.
+  const lead = digitsIn(b, start, m[1]!.length);
+  if (lead.length > 0 && !brandOfPrefix(lead, compact.length)) return undefined;
+  const brand = lead.length > 0 ? brandOfPrefix(lead, compact.length) : undefined;
+  return raw('masked_pan', start, end, 0.9, { masked: true, ...(brand ? { brand } : {}) });
+}
+
+function isMaskLetter(c: number | undefined): boolean {
+  return c === 0x78 || c === 0x58;
+}
+
+function digitsIn(b: Uint8Array, from: number, count: number): string {
+  let s = '';
+  for (let i = from; s.length < count && i < b.length; i++) if (isDigit(b[i])) s += String.fromCharCode(b[i]!);
+  return s;
+}

@@ -1,0 +1,248 @@
+/**
+ * PAN confirmation: turns card windows (Luhn-valid, issuer-range digit windows from the engine's
+ * card-window pass) into PAN findings by looking at their shape and their context.
+ *
+ * The pass reports every window of a digit run, so one run can yield several overlapping windows;
+ * this file judges each window, and `choosePans` keeps the best non-overlapping ones.
+ *
+ * Rules at `standard` (the default):
+ * - the run must not be glued to a word that is not a card word (`abc4111…`, IBAN `DE89…`, hashes)
+ *   nor attached to a longer token (`v1.4111…`, `4111….log`, `…:8080`);
+ * - the key before it must not name an identifier (`blk_`, `uid=`, `id:`, `ts=`, `phone`, …) unless
+ *   it also names a card (`card_id`);
+ * - no `+` (phone) or currency sign before it;
+ * - a window that is only part of its run must be printed the way cards are printed (one group, or
+ *   4-4-4-4 style, 4-6-5, 4-6-4) and stand apart from the rest of the run: otherwise it is a slice
+ *   of a longer number;
+ * - a window across a line break must be its whole run.
+ * `high` accepts slices in printed groupings and words glued through punctuation; `restricted`
+ * reports every window except those after an identifier key, which it reports at low confidence.
+ */
+import { MAX_GAP } from '../engine/card-windows.js';
+import { cardWordsBefore, classifyKey, leftContext, rightContext } from './context.js';
+import { brandOf } from './iin.js';
+import { isTestCard } from './luhn.js';
+import { decodeAt, isDigit, isSeparator, prevStart } from './text.js';
+import type { CardBrand, Sensitivity } from './types.js';
+
+/** A confirmed PAN, offsets in the scanned bytes (or in a normalised region's bytes). */
+export interface PanCandidate {
+  readonly start: number;
+  readonly end: number;
+  readonly digits: string;
+  readonly brand: CardBrand;
+  readonly confidence: number;
+  readonly testCard: boolean;
+  readonly evasion: boolean;
+  /** Ranking among overlapping windows: whole run > printed grouping > other. */
+  readonly rank: number;
+}
+
+interface Shape {
+  readonly digits: string;
+  /** Digit count of each group. */
+  readonly groups: number[];
+  /** The separator code points of each gap. */
+  readonly gaps: number[][];
+}
+
+/** Reads the groups and gaps of `b[start..end)`. */
+function shapeOf(b: Uint8Array, start: number, end: number): Shape {
+  let digits = '';
+  const groups: number[] = [];
+  const gaps: number[][] = [];
+  let i = start;
+  while (i < end) {
+    let n = 0;
+    while (i < end && isDigit(b[i])) {
+      digits += String.fromCharCode(b[i]!);
+      i++;
+      n++;
+    }
+    groups.push(n);
+    const gap: number[] = [];
+    while (i < end && !isDigit(b[i])) {
+      const [cp, len] = decodeAt(b, i);
+      gap.push(cp);
+      i += len;
+    }
+    if (gap.length > 0) gaps.push(gap);
+  }
+  return { digits, groups, gaps };
+}
+
+/** A neighbouring group of the same run: its digit count and the gap that joins it. */
+interface Neighbour {
+  readonly digits: number;
+  readonly gap: number[];
+}
+
+/** Groups of the run after `end`, up to `limit`. */
+function groupsAfter(b: Uint8Array, end: number, limit: number): { groups: Neighbour[]; runEnd: number } {
+  const groups: Neighbour[] = [];
+  let runEnd = end;
+  let p = end;
+  while (groups.length < limit) {
+    const gap: number[] = [];
+    let q = p;
+    while (gap.length < MAX_GAP && q < b.length) {
+      const [cp, len] = decodeAt(b, q);
+      if (!isSeparator(cp)) break;
+      gap.push(cp);
+      q += len;
+    }
+    if (gap.length === 0 || !isDigit(b[q])) break;
+    let n = 0;
+    while (isDigit(b[q])) {
+      q++;
+      n++;
+    }
+    groups.push({ digits: n, gap });
+    p = runEnd = q;
+  }
+  return { groups, runEnd };
+}
+
+/** Groups of the run before `start`, nearest first, up to `limit`. */
+function groupsBefore(b: Uint8Array, start: number, limit: number): { groups: Neighbour[]; runStart: number } {
+  const groups: Neighbour[] = [];
+  let runStart = start;
+  let p = start;
+  while (groups.length < limit) {
+    const gap: number[] = [];
+    let q = p;
+    while (gap.length < MAX_GAP && q > 0) {
+      const s = prevStart(b, q);
+      const [cp] = decodeAt(b, s);
+      if (!isSeparator(cp)) break;
+      gap.unshift(cp);
+      q = s;
+    }
+    if (gap.length === 0 || !isDigit(b[q - 1])) break;
+    let n = 0;
+    while (q > 0 && isDigit(b[q - 1])) {
+      q--;
+      n++;
+    }
+    groups.push({ digits: n, gap });
+    p = runStart = q;
+  }
+  return { groups, runStart };
+}
+
+/** How cards are printed: one group, 4-4-4-4(-3), 4-4-4-1..7, 4-6-4, 4-6-5, 6-13, 4-4-5. */
+export function isPrintedGrouping(groups: readonly number[]): boolean {
+  if (groups.length === 1) return true;
+  const key = groups.join('-');
+  if (key === '4-6-4' || key === '4-6-5' || key === '6-13' || key === '4-4-5' || key === '4-3-3-3') return true;
+  const last = groups[groups.length - 1]!;
+  return groups.slice(0, -1).every((g) => g === 4) && last >= 1 && last <= 7;
+}
+
+const WHITESPACE = new Set([0x20, 0x09, 0xa0, 0x2007, 0x202f, 0x3000, 0x2000, 0x2001, 0x2002, 0x2003, 0x2004, 0x2005, 0x2006, 0x2008, 0x2009, 0x200a, 0x205f]);
+const LINE_BREAKS = new Set([0x0a, 0x0d]);
+/** Separators a card is printed with; anything else between digits is an evasion. */
+const PRINTED_SEPARATORS = new Set([0x20, 0x2d, 0x2e, 0xa0, 0x09]);
+
+function sameGap(a: readonly number[], b: readonly number[]): boolean {
+  return a.length === b.length && a.every((c, i) => c === b[i]);
+}
+
+/**
+ * Judges one card window `b[start..end)`. `context` is where the window's surroundings are read
+ * (the scanned input itself, or the original input of a normalised region, through `toContext`).
+ * Returns undefined when the window is not reported at this sensitivity.
+ */
+export function judgeWindow(
+  b: Uint8Array,
+  start: number,
+  end: number,
+  sensitivity: Sensitivity,
+  context: { bytes: Uint8Array; toContext: (offset: number, side: 'start' | 'end') => number } = {
+    bytes: b,
+    toContext: (o) => o,
+  },
+): PanCandidate | undefined {
+  const shape = shapeOf(b, start, end);
+  const brand = brandOf(shape.digits);
+  if (!brand) return undefined;
+  const before = groupsBefore(b, start, 8);
+  const after = groupsAfter(b, end, 8);
+  const wholeRun = before.groups.length === 0 && after.groups.length === 0;
+  const printed = isPrintedGrouping(shape.groups);
+  const lineBreak = shape.gaps.some((g) => g.some((c) => LINE_BREAKS.has(c)));
+  const oddSeparators = shape.gaps.some((g) => g.length > 1 || g.some((c) => !PRINTED_SEPARATORS.has(c)));
+  const evasion = !printed || oddSeparators;
+
+  const cb = context.bytes;
+  const left = leftContext(cb, context.toContext(before.runStart, 'start'));
+  const right = rightContext(cb, context.toContext(after.runEnd, 'end'));
+  const nearCardWords = cardWordsBefore(cb, context.toContext(start, 'start'));
+  const positive = left.kind === 'positive';
+
+  let confidence = printed ? 0.8 : 0.7;
+  if (positive) confidence = 0.97;
+  else if (nearCardWords) confidence = Math.max(confidence, 0.9);
+
+  // Reasons a window is not a card, from the strongest.
+  const identifierKey = left.kind === 'negative';
+  const gluedWord = (left.glued && !positive) || (right.gluedAlpha && !positive && !nearCardWords);
+  const attachedToken =
+    (!positive && left.delimiters.length > 0 && /^[_./-]$/.test(left.delimiters) && left.word.length > 0) ||
+    (right.attached && !positive);
+  const phoneOrAmount = left.phone || left.currency;
+  const slice = !wholeRun && !isStandaloneSlice(shape, before.groups, after.groups, printed);
+  const wrappedSlice = lineBreak && !wholeRun;
+
+  if (sensitivity === 'restricted') {
+    const weak = identifierKey || gluedWord || attachedToken || phoneOrAmount || slice || wrappedSlice;
+    return candidate(start, end, shape.digits, brand, weak ? 0.35 : confidence, evasion, wholeRun, printed);
+  }
+  if (identifierKey || phoneOrAmount || wrappedSlice) return undefined;
+  if (sensitivity === 'standard' && (gluedWord || attachedToken || slice)) return undefined;
+  if (sensitivity === 'high') {
+    if (left.glued && !positive && classifyKey(left.word) !== 'neutral') return undefined;
+    if (slice && !printed) return undefined;
+    if (gluedWord || attachedToken || slice) confidence = 0.5;
+  }
+  return candidate(start, end, shape.digits, brand, confidence, evasion, wholeRun, printed);
+}
+
+function candidate(
+  start: number,
+  end: number,
+  digits: string,
+  brand: CardBrand,
+  confidence: number,
+  evasion: boolean,
+  wholeRun: boolean,
+  printed: boolean,
+): PanCandidate {
+  const rank = (wholeRun ? 4 : 0) + (printed ? 2 : 0) + confidence;
+  return { start, end, digits, brand, confidence, testCard: isTestCard(digits), evasion, rank };
+}
+
+/**
+ * A window that is part of a longer run still counts as a card when it stands apart: one group
+ * separated from its neighbours by whitespace only (`4111111111111111 123`), or a printed grouping
+ * whose neighbours are joined differently (`4111-1111-1111-1111 12/25`) or come after it and are
+ * short (a CVV or an expiry: `4111 1111 1111 1111 123`).
+ */
+function isStandaloneSlice(shape: Shape, before: Neighbour[], after: Neighbour[], printed: boolean): boolean {
+  if (!printed) return false;
+  const outer = [...before.slice(0, 1), ...after.slice(0, 1)];
+  if (shape.groups.length === 1) return outer.every((n) => n.gap.every((c) => WHITESPACE.has(c)));
+  const inner = shape.gaps[0]!;
+  if (outer.every((n) => !sameGap(n.gap, inner))) return true;
+  return before.length === 0 && after.reduce((sum, n) => sum + n.digits, 0) <= 4;
+}
+
+/** Keeps the best of overlapping candidates (rank, then earliest start), sorted by start. */
+export function choosePans(candidates: PanCandidate[]): PanCandidate[] {
+  const sorted = [...candidates].sort((x, y) => y.rank - x.rank || x.start - y.start || y.end - x.end);
+  const kept: PanCandidate[] = [];
+  for (const c of sorted) {
+    if (kept.every((k) => c.end <= k.start || c.start >= k.end)) kept.push(c);
+  }
+  return kept.sort((x, y) => x.start - y.start);
+}

@@ -1,0 +1,28 @@
+/**
+ * PIN blocks (ISO 9564: 16 hex digits, 32 for format 4) and clear PINs (4-12 digits) after PIN
+ * context: `pin`, `epb`, `pin_block`, `PIN block:`, `pin code is`, `"pin": "1234"`.
+ * Without context a 16-hex string is just a hash fragment and 4 digits are just a number, so
+ * neither is reported.
+ */
+import { raw, type RawFinding } from './finding.js';
+import { isDigit } from './text.js';
+import { valueAfter } from './values.js';
+
+/**
+ * The PIN or PIN block after a keyword ending at `keywordEnd`. `blockKey`: the keyword names a
+ * block (`pin block`, `epb`); `codeKey`: it names a clear PIN (`pin code`, `pin number`).
+ */
+export function pinAfterKeyword(b: Uint8Array, keywordEnd: number, blockKey: boolean): RawFinding | undefined {
+  const token = valueAfter(b, keywordEnd, 'hex', 32);
+  if (!token) return undefined;
+  const length = token.end - token.start;
+  let allDigits = true;
+  for (let i = token.start; i < token.end; i++) if (!isDigit(b[i])) allDigits = false;
+  if (length === 16 || length === 32) return raw('pin_block', token.start, token.end, 0.93);
+  if (!blockKey && allDigits && length >= 4 && length <= 12) {
+    const next = b[token.end];
+    if (next === 0x2e || next === 0x2f || next === 0x3a) return undefined; // 12.5, 3/4, 10:30
+    return raw('pin', token.start, token.end, 0.85);
+  }
+  return undefined;
+}

@@ -1,0 +1,104 @@
+/**
+ * Magnetic-stripe track data, parsed structurally around the engine's triggers.
+ *
+ * Track 1 (ISO/IEC 7813 format B): `%B` PAN `^` NAME `^` YYMM service-code discretionary `?`.
+ * Track 2: `;` PAN `=` YYMM service-code discretionary `?`; its "equivalent data" in EMV tag 57
+ * (hex, `D` as the separator, `F` padding) and ISO 8583 field 35 (a length prefix glued to the
+ * PAN) have the same body. Sentinels are optional. The PAN inside must pass Luhn and the issuer
+ * table; the expiry month must be 01-12. The whole track, sentinels included, is one finding.
+ */
+import { brandOf } from './iin.js';
+import { isTestCard, luhn } from './luhn.js';
+import { digitRunStart, isAlpha, isDigit } from './text.js';
+import type { CardBrand } from './types.js';
+
+export interface TrackFinding {
+  readonly type: 'track1' | 'track2';
+  readonly start: number;
+  readonly end: number;
+  readonly brand: CardBrand;
+  readonly testCard: boolean;
+  readonly confidence: number;
+}
+
+/** Track 1 is at most 79 characters, track 2 at most 40. */
+const TRACK1_MAX = 79;
+const TRACK2_MAX = 40;
+
+function validPan(digits: string): CardBrand | undefined {
+  return digits.length >= 12 && digits.length <= 19 && luhn(digits) ? brandOf(digits) : undefined;
+}
+
+function validMonth(b: Uint8Array, at: number): boolean {
+  const m = (b[at]! - 48) * 10 + (b[at + 1]! - 48);
+  return isDigit(b[at]) && isDigit(b[at + 1]) && m >= 1 && m <= 12;
+}
+
+/**
+ * Track 1 around the `^` at `caret` (the PAN's end).
+ *
+ * @example
+ * parseTrack1(Buffer.from('%B4111111111111111^DOE/JOHN^25121010000000?'), 17)
+ */
+export function parseTrack1(b: Uint8Array, caret: number): TrackFinding | undefined {
+  const panStart = digitRunStart(b, caret);
+  const digits = String.fromCharCode(...b.subarray(panStart, caret));
+  const brand = validPan(digits);
+  if (!brand) return undefined;
+  let start = panStart;
+  const hasFormatCode = b[start - 1] === 0x42 || b[start - 1] === 0x62; // B
+  if (hasFormatCode) start--;
+  if (hasFormatCode && b[start - 1] === 0x25) start--; // %
+  // Name: up to 26 printable characters, then the second caret.
+  let p = caret + 1;
+  while (p < b.length && p - caret <= 27 && b[p] !== 0x5e && b[p]! >= 0x20 && b[p]! < 0x7f && b[p] !== 0x3f) p++;
+  if (b[p] !== 0x5e) return undefined;
+  p++;
+  // Expiry YYMM (or `^` when absent), service code (or `^`), discretionary data.
+  if (b[p] === 0x5e) p++;
+  else if (isDigit(b[p]) && validMonth(b, p + 2) && isDigit(b[p + 1]) && isDigit(b[p + 3])) p += 4;
+  else return undefined;
+  let end = p;
+  while (end < b.length && end - start < TRACK1_MAX && (isDigit(b[end]) || b[end] === 0x20 || b[end] === 0x5e)) end++;
+  while (end > p && b[end - 1] === 0x20) end--;
+  if (b[end] === 0x3f) end++; // end sentinel
+  // Without the format code the caret structure alone must carry it: require a service code.
+  if (!hasFormatCode && end - p < 3) return undefined;
+  return { type: 'track1', start, end, brand, testCard: isTestCard(digits), confidence: hasFormatCode ? 0.99 : 0.9 };
+}
+
+/**
+ * Track 2 (or its equivalent data) around the separator at `sep` (`=` or `D`).
+ *
+ * @example
+ * parseTrack2(Buffer.from(';4111111111111111=25121010000000000?'), 17)
+ */
+export function parseTrack2(b: Uint8Array, sep: number): TrackFinding | undefined {
+  const runStart = digitRunStart(b, sep);
+  const run = String.fromCharCode(...b.subarray(runStart, sep));
+  // The PAN is the whole digit run, or (EMV tag 57, ISO 8583 LL prefix) a suffix of it.
+  let digits: string | undefined;
+  let brand: CardBrand | undefined;
+  if (run.length <= 19) {
+    brand = validPan(run);
+    if (brand) digits = run;
+  }
+  for (let n = Math.min(19, run.length - 1); !digits && n >= 12; n--) {
+    const suffix = run.slice(run.length - n);
+    brand = validPan(suffix);
+    if (brand) digits = suffix;
+  }
+  if (!digits || !brand) return undefined;
+  if (!validMonth(b, sep + 3)) return undefined;
+  let start = sep - digits.length;
+  const sentinel = b[start - 1] === 0x3b; // ;
+  if (sentinel) start--;
+  let end = sep + 5;
+  while (end < b.length && end - start < TRACK2_MAX && isDigit(b[end])) end++;
+  // EMV tag 57 pads an odd nibble count with F.
+  if (b[end] === 0x46 || b[end] === 0x66) end++;
+  else if (b[end] === 0x3f) end++; // end sentinel
+  // `=` glued to letters on both sides without a sentinel reads as an identifier, not a track.
+  if (b[sep] === 0x3d && !sentinel && isAlpha(b[end]) && isAlpha(b[start - 1])) return undefined;
+  return { type: 'track2', start, end, brand, testCard: isTestCard(digits), confidence: sentinel ? 0.99 : 0.92 };
+}

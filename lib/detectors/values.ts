@@ -1,0 +1,86 @@
+/**
+ * Finding the value that belongs to a keyword: `cvv=123`, `"cvc": "123"`, `CVV is 123`,
+ * `security code on the back: 123`. Shared by the CVV, expiry and PIN detectors.
+ */
+import { isAlnum, isAlpha, isDigit, isHex } from './text.js';
+
+/** Words allowed between a keyword and its value in prose and keys. */
+const FILLERS = new Set([
+  'is', 'was', 'are', 'of', 'the', 'on', 'at', 'to', 'for', 'a', 'code', 'number', 'no', 'num', 'nr',
+  'value', 'val', 'date', 'dt', 'card', 'back', 'my', 'your', 'its', 'it', 'be', 'will', 'entered',
+  'provided', 'given', 'field', 'digits', 'data', 'and', 'with', 'as', 'in', 'block',
+]);
+
+/** Punctuation allowed between a keyword and its value. */
+const PUNCTUATION = new Set([...' \t:="\'`#>-,([{)}]|\u00a0'].map((c) => c.charCodeAt(0)));
+
+export interface Token {
+  readonly start: number;
+  readonly end: number;
+}
+
+/**
+ * Skips punctuation and filler words after `from` (at most `maxBytes`) and returns the next token
+ * of `kind` characters, or undefined when something else comes first.
+ */
+export function valueAfter(
+  b: Uint8Array,
+  from: number,
+  kind: 'digits' | 'hex',
+  maxBytes = 40,
+): Token | undefined {
+  let p = from;
+  const limit = Math.min(b.length, from + maxBytes);
+  while (p < limit) {
+    const c = b[p]!;
+    if (PUNCTUATION.has(c)) {
+      p++;
+      continue;
+    }
+    if (c === 0xc2 && b[p + 1] === 0xa0) {
+      p += 2;
+      continue;
+    }
+    if (isDigit(c) || (kind === 'hex' && isHex(c))) {
+      let end = p;
+      while (end < b.length && (kind === 'hex' ? isHex(b[end]) : isDigit(b[end]))) end++;
+      if (kind === 'digits' && isAlpha(b[end])) return undefined;
+      if (kind === 'hex' && isAlnum(b[end])) return undefined;
+      // A hex token must not be the start of a filler word (`a`, `be`, ...).
+      if (kind === 'hex' && !/[0-9]/.test(String.fromCharCode(...b.subarray(p, end)))) {
+        const word = String.fromCharCode(...b.subarray(p, end)).toLowerCase();
+        if (FILLERS.has(word)) {
+          p = end;
+          continue;
+        }
+      }
+      return { start: p, end };
+    }
+    if (isAlpha(c)) {
+      let end = p;
+      while (end < b.length && isAlpha(b[end])) end++;
+      const word = String.fromCharCode(...b.subarray(p, end)).toLowerCase();
+      if (!FILLERS.has(word)) return undefined;
+      p = end;
+      continue;
+    }
+    return undefined;
+  }
+  return undefined;
+}
+
+/** Length of the alphanumeric/underscore word starting at `start` (a keyword with its suffixes). */
+export function wordEnd(b: Uint8Array, start: number): number {
+  let p = start;
+  while (p < b.length && (isAlnum(b[p]) || b[p] === 0x5f || b[p] === 0x2d)) p++;
+  // A trailing `-` belongs to the punctuation, not the key.
+  while (p > start && b[p - 1] === 0x2d) p--;
+  return p;
+}
+
+/** True when the value is not directly preceded by a digit group joined with `.`/`/` (versions). */
+export function standsAlone(b: Uint8Array, token: Token): boolean {
+  const next = b[token.end];
+  if ((next === 0x2e || next === 0x2f || next === 0x3a) && isDigit(b[token.end + 1])) return false;
+  return true;
+}
