@@ -211,6 +211,33 @@ describe.skipIf(native === undefined)(
       );
     });
 
+    it('agrees on what streams report in total for random data and chunkings (property)', () => {
+      const rand = prng(5);
+      const pans = Array.from({ length: 20 }, () => grouped(panFrom(cardWindows, rand), rand));
+      const piece = fc.oneof(
+        { weight: 4, arbitrary: fc.constantFrom(...'0123456789 -=^;:\n') },
+        { weight: 2, arbitrary: fc.constantFrom('cvv', 'exp ', 'valid thru ', 'pin', '%B', '&#', '**', 'é', '٣') },
+        { weight: 1, arbitrary: fc.constantFrom(...pans) },
+      );
+      fc.assert(
+        fc.property(
+          fc.array(piece, { maxLength: 100 }).map((pieces) => Buffer.from(pieces.join(''), 'utf8')),
+          fc.array(fc.integer({ min: 1, max: 40 }), { maxLength: 10 }),
+          (bytes, sizes) => {
+            const chunks: Uint8Array[] = [];
+            let at = 0;
+            for (const size of sizes) {
+              chunks.push(bytes.subarray(at, at + size));
+              at += size;
+            }
+            chunks.push(bytes.subarray(Math.min(at, bytes.length)));
+            return difference(streamed(native!, chunks), streamed(fallback, chunks), 3) === null;
+          },
+        ),
+        { numRuns: 300, seed: 2026 },
+      );
+    });
+
     it('agrees on random bytes biased to digits and invalid UTF-8 (property)', () => {
       const byte = fc.oneof(
         { weight: 5, arbitrary: fc.integer({ min: 0x30, max: 0x39 }) },
