@@ -11,10 +11,11 @@
  *   MAX_TRACK_HOLD code units, so the whole track stays together.
  *
  * Each push evaluates `context + pending` through the chain, where `context` is the last CONTEXT
- * code units already released (as released, i.e. redacted), so a keyword in released text still
- * qualifies a value arriving later (`cvv: ` then `123`). A finding that straddles the cut moves the
- * cut back to the finding's start. A finding that began in already released context (only possible
- * for a context-qualified value) has its whole marker emitted.
+ * code units of input already released (the original text, so detection sees what it would see
+ * in the whole text: a keyword or a PAN before a value arriving later, `cvv: ` then `123`). Only
+ * the output for `pending` is sent; findings wholly inside `context` were handled when released.
+ * A finding that straddles the cut moves the cut back to the finding's start. A finding that began
+ * in released context (possible only past the hold limits) has its whole marker emitted.
  *
  * A blocked verdict stops the stream: the caller sends an error event and ends the response.
  */
@@ -137,8 +138,8 @@ export class StreamGuard {
   }
 
   private advance(ctx: string, consumed: number, text: string, result: EvaluationResult): GuardStep {
+    this.released = (ctx + this.pending.slice(0, consumed)).slice(-CONTEXT);
     this.pending = this.pending.slice(consumed);
-    this.released = (ctx + text).slice(-CONTEXT);
     return { blocked: false, text, result };
   }
 }
