@@ -193,12 +193,17 @@ export function judgeWindow(
   const phoneOrAmount = left.phone || left.currency;
   const slice = !wholeRun && !isStandaloneSlice(shape, before.groups, after.groups, printed);
   const wrappedSlice = lineBreak && !wholeRun;
+  // Digits split evenly (`4 1 1 1 …`, `41.11.11…`) are an evasion; uneven groups that are not a
+  // printed grouping are several numbers (`4800.935999999999`, `13562\r\n2015-10-18 18`).
+  // A PAN wrapped across lines is judged with its wrap points joined (`41111111\n11111111`).
+  const unwrapped = unwrap(shape);
+  const unevenSplit = !printed && !isEvenSplit(shape) && !isPrintedGrouping(unwrapped.groups) && !isEvenSplit(unwrapped);
 
   if (sensitivity === 'restricted') {
-    const weak = identifierKey || gluedWord || attachedToken || phoneOrAmount || slice || wrappedSlice;
+    const weak = identifierKey || gluedWord || attachedToken || phoneOrAmount || slice || wrappedSlice || unevenSplit;
     return candidate(start, end, shape.digits, brand, weak ? 0.35 : confidence, evasion, wholeRun, printed);
   }
-  if (identifierKey || phoneOrAmount || wrappedSlice) return undefined;
+  if (identifierKey || phoneOrAmount || wrappedSlice || unevenSplit) return undefined;
   if (sensitivity === 'standard' && (gluedWord || attachedToken || slice)) return undefined;
   if (sensitivity === 'high') {
     if (left.glued && !positive && classifyKey(left.word) !== 'neutral') return undefined;
@@ -206,6 +211,35 @@ export function judgeWindow(
     if (gluedWord || attachedToken || slice) confidence = 0.5;
   }
   return candidate(start, end, shape.digits, brand, confidence, evasion, wholeRun, printed);
+}
+
+/** Every group but the last has the same size (at most 4), the last is not longer, one gap kind. */
+function isEvenSplit(shape: Shape): boolean {
+  const size = shape.groups[0]!;
+  if (size > 4) return false;
+  const inner = shape.groups.slice(0, -1);
+  const last = shape.groups[shape.groups.length - 1]!;
+  const gap = shape.gaps[0]!;
+  return inner.every((g) => g === size) && last <= size && shape.gaps.every((g) => sameGap(g, gap) || sameCategory(g, gap));
+}
+
+/** The shape with the groups on both sides of each line-break gap joined. */
+function unwrap(shape: Shape): Shape {
+  const groups = [shape.groups[0]!];
+  const gaps: number[][] = [];
+  shape.gaps.forEach((gap, k) => {
+    if (gap.some((c) => LINE_BREAKS.has(c))) groups[groups.length - 1]! += shape.groups[k + 1]!;
+    else {
+      groups.push(shape.groups[k + 1]!);
+      gaps.push(gap);
+    }
+  });
+  return { digits: shape.digits, groups, gaps };
+}
+
+/** Line breaks of either convention count as one kind of gap (a PAN wrapped across lines). */
+function sameCategory(a: readonly number[], b: readonly number[]): boolean {
+  return a.some((c) => LINE_BREAKS.has(c)) || b.some((c) => LINE_BREAKS.has(c));
 }
 
 function candidate(
