@@ -81,7 +81,7 @@ describe('worker data', () => {
     const data = seed.toWorkerData();
     const cloned = structuredClone(data);
     expect(cloned.pack).toEqual(seed.pack);
-    const worker = new Worker(new URL('./policy/scrub-worker.ts', import.meta.url), { workerData: data, execArgv: ['--import', 'tsx'] });
+    const worker = new Worker(new URL('./policy/scrub-worker.mjs', import.meta.url), { workerData: data });
     try {
       const input = Buffer.from('a 4111111111111111\ncvv spreadsheet\n');
       const reply = await new Promise<{ output: Uint8Array; verdict: string }>((resolve, reject) => {

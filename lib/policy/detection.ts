@@ -40,7 +40,10 @@ function failingPatterns(pack: Pack, options: DetectorOptions): { issue: PackIss
     try {
       new Detector(opts);
     } catch (error) {
-      const reason = (error as Error).message.split('\n')[0] ?? 'cannot be compiled';
+      // The engine's message names internal ids; keep only what it says about the expression.
+      const first = (error as Error).message.split('\n')[0] ?? '';
+      const at = first.lastIndexOf('compile: ');
+      const reason = at < 0 ? first : first.slice(at + 'compile: '.length);
       issues.push(packIssue(pack, path, `${what} cannot be compiled: ${reason}`));
     }
   };

@@ -270,8 +270,11 @@ export class PolicyEngine {
       s.findings = findings.length;
       const toRedact: Finding[] = [];
       let redacted = false;
+      let linkRewrote = false;
       const materialise = (): void => {
         if (redacted || toRedact.length === 0) return;
+        // Spans refer to the input; once a link has rewritten the text they no longer fit it.
+        if (linkRewrote) throw new Error('a link rewrote the text before built-in redaction ran');
         redacted = true;
         const out = this.redactor.redactString(text, mergeFindings(toRedact));
         s.text = out.text;
@@ -310,6 +313,7 @@ export class PolicyEngine {
           s.text = outcome.text;
           s.spans = [];
           s.verdict = 'redacted';
+          linkRewrote = true;
         }
       }
       if (s.verdict !== 'blocked') materialise();
