@@ -12,9 +12,9 @@
  *   runs over a latin1 string in which each character is one input byte. Every character set is a
  *   256-entry table; caseless folds ASCII letters only; `\w \d \s \b` are ASCII.
  * - utf8 (`utf8` flag = HS_FLAG_UTF8 | HS_FLAG_UCP): the expression is read as code points and the
- *   RegExp (flag `v`) runs over text; `\d \w \s \b` are Unicode (`\p{Nd}`, `[\p{L}\p{N}_]`, ...).
- *   Caseless must then cover the whole expression (flag or a leading `(?i)`), and POSIX classes stay
- *   ASCII.
+ *   RegExp (flag `v`) runs over text; `\d \w \s` are Unicode (`\p{Nd}`, `[\p{L}\p{N}_]`, ...)
+ *   and `\b`, `\B` are rejected, as Hyperscan does in UCP mode. Caseless must then cover the whole
+ *   expression (flag or a leading `(?i)`), and POSIX classes stay ASCII.
  */
 import { EngineError } from './errors.js';
 import type { PatternSpec } from './types.js';
@@ -59,8 +59,6 @@ interface Flags {
 /** Raised inside the parser; converted to an EngineError naming the pattern. */
 class SyntaxProblem extends Error {}
 
-const UCP_WORD = '[\\p{L}\\p{N}_]';
-
 /**
  * Translates `spec` (the `index`-th pattern of a set) or throws
  * `EngineError('ERR_PATTERN_COMPILE')` naming the index and id.
@@ -93,9 +91,9 @@ export function translatePattern(spec: PatternSpec, index: number): Translation 
     throw error;
   }
   const [minWidth, maxWidth] = widths(root);
-  if (minWidth === 0) fail('pattern matches empty buffer (Hyperscan rejects it; fallback too)');
+  if (minWidth === 0) fail('pattern matches empty buffer');
   const regexFlags = utf8 ? (parser.wholeCaseless ? 'gvi' : 'gv') : 'g';
-  const source = emit(root, utf8);
+  const source = emit(root);
   try {
     new RegExp(source, regexFlags);
   } catch {
@@ -186,27 +184,30 @@ class Parser {
       return true;
     }
     if (c === '#') {
-      while (this.pos < this.text.length && this.text[this.pos] !== '\n') this.pos++;
+      const end = this.text.indexOf('\n', this.pos);
+      if (end < 0) throw new SyntaxProblem('unterminated comment (a # comment in (?x) mode ends at a newline)');
+      this.pos = end + 1;
       return true;
     }
     return false;
   }
 
   private quantified(atom: Node, flags: Flags): Node {
-    let node = atom;
-    for (;;) {
-      if (flags.extended) while (this.skipExtended());
-      const q = this.quantifier();
-      if (q === null) return node;
-      if (node.kind === 'assert') throw new SyntaxProblem('quantifier after an assertion');
-      if (this.peek() === '+') throw new SyntaxProblem('possessive quantifiers are not supported');
-      let lazy = false;
-      if (this.peek() === '?') {
-        this.pos++;
-        lazy = true;
-      }
-      node = { kind: 'repeat', node, min: q[0], max: q[1], lazy };
+    if (flags.extended) while (this.skipExtended());
+    const q = this.quantifier();
+    if (q === null) return atom;
+    if (atom.kind === 'assert') throw new SyntaxProblem('quantifier after an assertion');
+    if (this.peek() === '+') throw new SyntaxProblem('possessive quantifiers are not supported');
+    let lazy = false;
+    if (this.peek() === '?') {
+      this.pos++;
+      lazy = true;
     }
+    if (flags.extended) while (this.skipExtended());
+    // Hyperscan rejects a repeat of a repeat (`a**`, `a{1}{2}`) as an invalid repeat.
+    const save = this.pos;
+    if (this.quantifier() !== null) throw new SyntaxProblem(`invalid repeat at offset ${save}`);
+    return { kind: 'repeat', node: atom, min: q[0], max: q[1], lazy };
   }
 
   private quantifier(): [number, number] | null {
@@ -342,9 +343,9 @@ class Parser {
     const c = this.next();
     switch (c) {
       case 'b':
-        return { kind: 'assert', what: 'word' };
       case 'B':
-        return { kind: 'assert', what: 'notWord' };
+        if (this.utf8) throw new SyntaxProblem(`\\${c} is not supported with the utf8 flag (Hyperscan UCP mode)`);
+        return { kind: 'assert', what: c === 'b' ? 'word' : 'notWord' };
       case 'A':
         return { kind: 'assert', what: 'start' };
       case 'z':
@@ -362,6 +363,7 @@ class Parser {
       case 'E':
         return null; // a stray \E is ignored, as in PCRE
       case 'G':
+      case 'N':
       case 'K':
       case 'R':
       case 'X':
@@ -383,9 +385,8 @@ class Parser {
     return this.literal(this.characterEscape(c), flags);
   }
 
-  /** `\d \D \w \W \s \S \h \H \v \V \N \p \P` as a set node, or null. */
+  /** `\d \D \w \W \s \S \h \H \v \V \p \P` as a set node, or null. */
   private classEscape(c: string, flags: Flags): Node | null {
-    if (c === 'N') return this.makeSet(tableOf('\n', true), '[^\\n]', flags, false);
     const part = this.classEscapePart(c);
     if (part === null) return null;
     if (this.utf8) return { kind: 'set', table: null, source: `[${part.source}]` };
@@ -534,7 +535,6 @@ class Parser {
           continue;
         }
         if (e === 'E') continue;
-        if (e === 'N') throw new SyntaxProblem('\\N is not allowed in a class');
         const part = this.classEscapePart(e);
         if (part !== null) {
           if (part.table) merge(table, part.table);
@@ -760,18 +760,18 @@ function checkAnchors(root: Node): void {
   walk(root, true, (a) => a === 'end' || a === 'endOptLf' || a === 'endLine', (n) => [...n].reverse());
 }
 
-function emit(node: Node, utf8: boolean): string {
+function emit(node: Node): string {
   switch (node.kind) {
     case 'set':
       return node.source;
     case 'seq':
-      return node.items.map((item) => emit(item, utf8)).join('');
+      return node.items.map((item) => emit(item)).join('');
     case 'alt':
-      return `(?:${node.options.map((o) => emit(o, utf8)).join('|')})`;
+      return `(?:${node.options.map((o) => emit(o)).join('|')})`;
     case 'repeat': {
       const max = node.max === Infinity ? '' : String(node.max);
       const count = node.min === node.max ? `{${node.min}}` : `{${node.min},${max}}`;
-      return `(?:${emit(node.node, utf8)})${count}${node.lazy ? '?' : ''}`;
+      return `(?:${emit(node.node)})${count}${node.lazy ? '?' : ''}`;
     }
     case 'assert':
       switch (node.what) {
@@ -786,9 +786,9 @@ function emit(node: Node, utf8: boolean): string {
         case 'endLine':
           return '(?![^\\n])';
         case 'word':
-          return utf8 ? `(?:(?<=${UCP_WORD})(?!${UCP_WORD})|(?<!${UCP_WORD})(?=${UCP_WORD}))` : '\\b';
+          return '\\b';
         case 'notWord':
-          return utf8 ? `(?:(?<=${UCP_WORD})(?=${UCP_WORD})|(?<!${UCP_WORD})(?!${UCP_WORD}))` : '\\B';
+          return '\\B';
       }
   }
 }
