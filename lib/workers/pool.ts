@@ -8,6 +8,7 @@
  * Failure is closed: if a worker throws or dies, every pending and later `run` rejects with
  * `ERR_WORKER`, and no output exists for those segments.
  */
+import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
@@ -57,10 +58,10 @@ export class ScrubPool {
       throw new StreamError('ERR_INVALID_ARGUMENT', `Expected positive integer for threads but received ${String(threads)}`);
     }
     this.threads = threads;
-    const { url, execArgv } = workerEntry();
+    const entry = workerEntry();
     const workerData = { scrubber: scrubber.toWorkerData() };
     for (let i = 0; i < threads; i++) {
-      const worker = new Worker(url, { workerData, execArgv });
+      const worker = new Worker(entry.entry, { workerData, eval: entry.eval });
       worker.on('message', (reply: ScrubReply) => this.#onReply(worker, reply));
       worker.on('error', (error) => this.#fail(error));
       worker.on('exit', (code) => {
@@ -128,13 +129,23 @@ export class ScrubPool {
 }
 
 /**
- * The worker module next to this file: `worker.js` in the built package; `worker.ts` when running
- * from source (tsx, vitest), in which case the worker needs tsx's loader too.
+ * The worker module next to this file: `worker.js` in the built package. When running from source
+ * (tsx, vitest) it is `worker.ts`, and Node 20 resolves a worker's entry before any `--import`
+ * hook applies, so a small evaluated bootstrap registers tsx first, then imports the entry.
  */
-function workerEntry(): { url: URL; execArgv: string[] } {
-  const fromSource = import.meta.url.endsWith('.ts');
-  const url = new URL(fromSource ? './worker.ts' : './worker.js', import.meta.url);
-  if (!fromSource || process.execArgv.some((arg) => arg.includes('tsx'))) return { url, execArgv: process.execArgv };
-  const loader = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
-  return { url, execArgv: [...process.execArgv, '--import', loader] };
+function workerEntry(): { entry: URL | string; eval: boolean } {
+  if (!import.meta.url.endsWith('.ts')) return { entry: new URL('./worker.js', import.meta.url), eval: false };
+  const tsx = tsxEsmApi();
+  const worker = new URL('./worker.ts', import.meta.url).href;
+  const bootstrap = `import(${JSON.stringify(tsx)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(worker)}); })`;
+  return { entry: bootstrap, eval: true };
+}
+
+/** tsx's ESM register API (`tsx/esm/api`, import condition), found through its package.json. */
+function tsxEsmApi(): string {
+  const manifest = createRequire(import.meta.url).resolve('tsx/package.json');
+  const { exports } = JSON.parse(readFileSync(manifest, 'utf8')) as {
+    exports: Record<string, { import: { default: string } }>;
+  };
+  return new URL(exports['./esm/api']!.import.default, pathToFileURL(manifest)).href;
 }

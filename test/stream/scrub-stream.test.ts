@@ -56,14 +56,15 @@ describe('createScrubStream', () => {
     const stream = createScrubStream({ scrubber: defaultScrubber, segmentBytes: 256 });
     const out: Buffer[] = [];
     stream.on('data', (data: Buffer) => out.push(data));
+    const summary = new Promise((resolve) => stream.on('summary', resolve));
+    const ended = new Promise((resolve) => stream.on('end', resolve));
     for (let i = 0; i < input.length; i++) stream.write(input.subarray(i, i + 1));
     stream.end();
-    const summary = await new Promise((resolve) => stream.on('summary', resolve));
-    await new Promise((resolve) => stream.on('end', resolve));
+    await ended;
     const output = Buffer.concat(out);
     expect(output.equals(whole.output)).toBe(true);
     for (const pan of TEST_CARDS) expect(output.includes(pan)).toBe(false);
-    expect(summary).toMatchObject({ bytesIn: input.length, bytesOut: whole.output.length, counts: whole.counts, findings: whole.findings });
+    expect(await summary).toMatchObject({ bytesIn: input.length, bytesOut: whole.output.length, counts: whole.counts, findings: whole.findings });
   });
 
   it('signals backpressure to a writer whose reader does not read, holding a bounded amount', () => {
