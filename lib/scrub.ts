@@ -18,6 +18,9 @@ import type { Pack } from './policy/schema.js';
 import type { Reason, Verdict } from './policy/chain.js';
 import type { VaultAuditEvent } from './redaction/vault.js';
 
+/** Findings without redaction, with the default detector (lib/detectors). */
+export { detect } from './detectors/detector.js';
+
 export interface ScrubResult<T> {
   readonly output: T;
   readonly verdict: Verdict;

@@ -96,3 +96,39 @@ describe('worker data', () => {
     }
   });
 });
+
+describe('detect() beside scrub()', () => {
+  it('reports findings with spans and no values unless asked', async () => {
+    const { detect } = await import('../lib/scrub.js');
+    const findings = detect('card 4111111111111111');
+    expect(findings.map((f) => [f.type, f.start, f.end, f.brand, f.value])).toEqual([['pan', 5, 21, 'visa', undefined]]);
+  });
+});
+
+describe('fail closed on the Buffer and text paths', () => {
+  it('blocks everything when redaction fails (vault closed under it)', () => {
+    const s = Scrubber.create({
+      engine,
+      pack: {
+        pack: { name: 'v', version: '1' },
+        policy: { 'pii-detector': { redaction: { marker_format: 'vault', keys: [{ id: 'k1', secret_key_ref: { env: 'K' } }], vault: { path: ':memory:' } } } },
+      },
+      env: { K: 'k'.repeat(32) },
+    });
+    s.close();
+    const text = 'ok\ncard 4111111111111111\n';
+    const b = s.scrubBuffer(Buffer.from(text));
+    expect(b.output.toString()).toBe('[BLOCKED:internal_error]\n');
+    expect(b.verdict).toBe('blocked');
+    expect(b.reasons).toEqual([
+      { link: 'pii-detector', code: 'card_data_redacted', message: '1 finding(s) redacted: pan 1' },
+      { link: 'chain', code: 'internal_error', message: 'detection or redaction failed (RedactionError ERR_VAULT); input withheld' },
+    ]);
+    const t = s.scrubText(text);
+    expect(t.output).toBe('[BLOCKED:internal_error]');
+    expect(t.reasons).toEqual([
+      { link: 'pii-detector', code: 'card_data_redacted', message: '1 finding(s) redacted: pan 1' },
+      { link: 'chain', code: 'internal_error', message: 'chain failed (RedactionError ERR_VAULT); input withheld' },
+    ]);
+  });
+});
