@@ -14,7 +14,7 @@ import type { EngineKind } from './engine/types.js';
 import { blockMarker, PolicyEngine, type LinkImplementation } from './policy/engine.js';
 import { defaultPack } from './policy/default-pack.js';
 import { loadPack } from './policy/load.js';
-import type { Pack } from './policy/schema.js';
+import type { Pack, PackInput } from './policy/schema.js';
 import type { Reason, Verdict } from './policy/chain.js';
 import type { VaultAuditEvent } from './redaction/vault.js';
 
@@ -34,8 +34,8 @@ export interface ScrubResult<T> {
 }
 
 export interface ScrubberOptions {
-  /** A pack (object or validated) or a YAML file path; default: the built-in default pack. */
-  readonly pack?: Pack | string;
+  /** A pack (validated, or an object as written) or a YAML file path; default: the built-in pack. */
+  readonly pack?: Pack | PackInput | string;
   readonly engine?: 'auto' | EngineKind;
   /** Outside links for `scrubText` (`data-routing-policy`, `audit-logger`). */
   readonly links?: { readonly 'data-routing-policy'?: LinkImplementation; readonly 'audit-logger'?: LinkImplementation };
@@ -125,7 +125,7 @@ let defaultScrubber: Scrubber | undefined;
 const byPath = new Map<string, Scrubber>();
 const byPack = new WeakMap<object, Scrubber>();
 
-function scrubberFor(pack: Pack | string | undefined): Scrubber {
+function scrubberFor(pack: Pack | PackInput | string | undefined): Scrubber {
   if (pack === undefined) return (defaultScrubber ??= Scrubber.create());
   if (typeof pack === 'string') {
     let s = byPath.get(pack);
@@ -144,7 +144,7 @@ function scrubberFor(pack: Pack | string | undefined): Scrubber {
  * @example
  * scrub('paid with 4111-1111-1111-1111, cvv 123') // 'paid with [REDACTED:PAN], cvv [REDACTED:CVV]'
  */
-export function scrub(text: string, options: { readonly pack?: Pack | string } = {}): string {
+export function scrub(text: string, options: { readonly pack?: Pack | PackInput | string } = {}): string {
   try {
     return scrubberFor(options.pack).scrubText(text).output;
   } catch (error) {

@@ -22,7 +22,7 @@ import type { ChainLink, ChainState, EvaluationContext, EvaluationResult, LinkNa
 import { createDetector, type Detector } from './detection.js';
 import { PolicyError } from './errors.js';
 import { loadPack, validatePack } from './load.js';
-import type { Pack } from './schema.js';
+import type { Pack, PackInput } from './schema.js';
 
 /** A link, or a factory that builds it from the validated pack. */
 export type LinkImplementation = ChainLink | ((pack: Pack) => ChainLink);
@@ -146,7 +146,7 @@ export class PolicyEngine {
    * @throws PolicyError (`ERR_PACK_*`, `ERR_PATTERN_INVALID`, `ERR_LINK_INVALID`) or
    * RedactionError (`ERR_KEY_*`, `ERR_VAULT`) at construction; never later.
    */
-  constructor(pack: Pack | string | object, options: PolicyEngineOptions = {}) {
+  constructor(pack: Pack | PackInput | string, options: PolicyEngineOptions = {}) {
     this.pack = typeof pack === 'string' ? loadPack(pack) : validatePack(pack);
     const p = this.pack;
     if (!p.pack.enabled) {
@@ -297,7 +297,9 @@ export class PolicyEngine {
           else if (d.action === 'block') this.block(s, step.name);
           continue;
         }
+        current = 'chain';
         materialise();
+        current = step.name;
         const link = step.link;
         if (link.appliesWhen === 'provider-call' && context.providerCall !== true) {
           s.skipped.push(step.name);
@@ -316,6 +318,7 @@ export class PolicyEngine {
           linkRewrote = true;
         }
       }
+      current = 'chain';
       if (s.verdict !== 'blocked') materialise();
     } catch (error) {
       this.fail(s, current, error);
