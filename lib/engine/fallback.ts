@@ -343,7 +343,7 @@ class FallbackDatabase implements Database {
     runBytePatterns(this.compiled, latin1, out);
     if (this.hasUtf8) {
       const decoded = decodeUtf8(bytes);
-      runTextPatterns(this.compiled, decoded.text, out, (unit) => decoded.byteAt[unit]!);
+      runTextPatterns(this.compiled, decoded.text, out, (unit) => decoded.byteAt[unit]!, decoded.invalid);
     }
   }
 
@@ -359,7 +359,7 @@ class FallbackDatabase implements Database {
       mapToUtf16(text, bytes.length, found);
       for (const v of found) out.push(v);
     }
-    if (this.hasUtf8) runTextPatterns(this.compiled, text, out, (unit) => unit);
+    if (this.hasUtf8) runTextPatterns(this.compiled, text, out, (unit) => unit, null);
   }
 }
 
@@ -375,30 +375,55 @@ function runBytePatterns(patterns: readonly Compiled[], text: string, out: numbe
         if (p.singlematch) done = true;
       });
     } else {
-      scanRegex(p, text, out, (unit) => unit);
+      scanRegex(p, text, out, (unit) => unit, null);
     }
   }
 }
 
-/** Runs the utf8 patterns over decoded text; `toOffset` maps a text index to an output offset. */
+/**
+ * Runs the utf8 patterns over decoded text; `toOffset` maps a text index to an output offset and
+ * `invalid` marks units decoded from invalid UTF-8.
+ */
 function runTextPatterns(
   patterns: readonly Compiled[],
   text: string,
   out: number[],
   toOffset: (unit: number) => number,
+  invalid: Uint8Array | null,
 ): void {
   for (const p of patterns) {
-    if (p.utf8) scanRegex(p, text, out, toOffset);
+    if (p.utf8) scanRegex(p, text, out, toOffset, invalid);
   }
 }
 
+/**
+ * The first unit of `[s, e)` decoded from invalid UTF-8, or -1. Hyperscan does not match invalid
+ * UTF-8 in utf8 mode (its behaviour there is undefined), so such matches are dropped.
+ */
+function firstInvalid(invalid: Uint8Array | null, s: number, e: number): number {
+  if (invalid === null) return -1;
+  for (let k = s; k < e; k++) if (invalid[k]) return k;
+  return -1;
+}
+
 /** A global RegExp pass over the whole text, recording accepted matches. */
-function scanRegex(p: Compiled, text: string, out: number[], toOffset: (unit: number) => number): void {
+function scanRegex(
+  p: Compiled,
+  text: string,
+  out: number[],
+  toOffset: (unit: number) => number,
+  invalid: Uint8Array | null,
+): void {
   const re = p.regex;
   re.lastIndex = 0;
   for (let m = re.exec(text); m !== null; m = re.exec(text)) {
     const s = m.index;
     const e = s + m[0].length;
+    const bad = firstInvalid(invalid, s, e);
+    if (bad >= 0) {
+      re.lastIndex = bad + 1;
+      continue;
+    }
     const start = toOffset(s);
     const end = toOffset(e);
     if (!accepts(p, start, end)) continue;
@@ -466,7 +491,7 @@ class FallbackStream implements MatchStream {
     const total = this.base + this.tail.length;
     const latin1 = latin1Of(this.tail);
     const patterns = this.db.patterns;
-    let decoded: { text: string; byteAt: Uint32Array } | null = null;
+    let decoded: Decoded | null = null;
     patterns.forEach((p, k) => {
       const progress = this.progress[k]!;
       if (progress.done) return;
@@ -476,10 +501,11 @@ class FallbackStream implements MatchStream {
       }
       if (p.utf8) {
         decoded ??= decodeUtf8(this.tail);
-        this.regexStep(p, progress, decoded.text, (unit) => this.base + decoded!.byteAt[unit]!, total, end, out);
+        const { byteAt, invalid } = decoded;
+        this.regexStep(p, progress, decoded.text, (unit) => this.base + byteAt[unit]!, invalid, total, end, out);
         return;
       }
-      this.regexStep(p, progress, latin1, (unit) => this.base + unit, total, end, out);
+      this.regexStep(p, progress, latin1, (unit) => this.base + unit, null, total, end, out);
     });
     const cards = this.db.cards;
     if (cards) this.cardStep(cards, total, end, out);
@@ -491,6 +517,7 @@ class FallbackStream implements MatchStream {
     progress: PatternProgress,
     text: string,
     toAbsolute: (unit: number) => number,
+    invalid: Uint8Array | null,
     total: number,
     end: boolean,
     out: number[],
@@ -500,6 +527,17 @@ class FallbackStream implements MatchStream {
     for (let m = re.exec(text); m !== null; m = re.exec(text)) {
       const s = toAbsolute(m.index);
       const e = toAbsolute(m.index + m[0].length);
+      const bad = firstInvalid(invalid, m.index, m.index + m[0].length);
+      if (bad >= 0) {
+        // Bytes cut at the end of the data may still complete a character: wait for them.
+        if (!end && toAbsolute(bad) + 4 > total) {
+          progress.resume = s;
+          return;
+        }
+        re.lastIndex = bad + 1;
+        progress.resume = toAbsolute(bad + 1);
+        continue;
+      }
       if (!end && !(s + p.reach <= total)) {
         progress.resume = s; // not certain yet: retry from here next time
         return;
@@ -600,11 +638,20 @@ function latin1Of(bytes: Uint8Array): string {
 
 /**
  * Decodes UTF-8 for utf8 patterns, keeping the byte offset of every UTF-16 unit (and of the end).
- * Invalid bytes decode to U+FFFD, one per byte.
+ * Invalid bytes decode to U+FFFD, one per byte, and are marked so that no match includes them.
  */
-function decodeUtf8(bytes: Uint8Array): { text: string; byteAt: Uint32Array } {
+interface Decoded {
+  readonly text: string;
+  /** Byte offset of every UTF-16 unit, and of the end. */
+  readonly byteAt: Uint32Array;
+  /** 1 for units decoded from invalid bytes; null when there are none. */
+  readonly invalid: Uint8Array | null;
+}
+
+function decodeUtf8(bytes: Uint8Array): Decoded {
   const units: number[] = [];
   const byteAt: number[] = [];
+  const bad: number[] = [];
   let i = 0;
   while (i < bytes.length) {
     const c = bytes[i]!;
@@ -614,7 +661,7 @@ function decodeUtf8(bytes: Uint8Array): { text: string; byteAt: Uint32Array } {
       cp = c;
     } else {
       const need = c >= 0xf0 && c <= 0xf4 ? 3 : c >= 0xe0 ? (c <= 0xef ? 2 : 0) : c >= 0xc2 ? 1 : 0;
-      if (need > 0 && i + need < bytes.length + 0) {
+      if (need > 0 && i + need < bytes.length) {
         let v = c & (0x3f >> need);
         let ok = true;
         for (let k = 1; k <= need; k++) {
@@ -632,6 +679,7 @@ function decodeUtf8(bytes: Uint8Array): { text: string; byteAt: Uint32Array } {
         }
       }
     }
+    if (n === 1 && c >= 0x80) bad.push(units.length);
     if (cp > 0xffff) {
       units.push(0xd800 + ((cp - 0x10000) >> 10), 0xdc00 + ((cp - 0x10000) & 0x3ff));
       byteAt.push(i, i);
@@ -644,7 +692,12 @@ function decodeUtf8(bytes: Uint8Array): { text: string; byteAt: Uint32Array } {
   byteAt.push(bytes.length);
   let text = '';
   for (let k = 0; k < units.length; k += 8192) text += String.fromCharCode(...units.slice(k, k + 8192));
-  return { text, byteAt: Uint32Array.from(byteAt) };
+  let invalid: Uint8Array | null = null;
+  if (bad.length > 0) {
+    invalid = new Uint8Array(units.length);
+    for (const k of bad) invalid[k] = 1;
+  }
+  return { text, byteAt: Uint32Array.from(byteAt), invalid };
 }
 
 /**

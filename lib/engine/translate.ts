@@ -424,8 +424,11 @@ class Parser {
     return { table: tableFromSpec(spec, negated), source: '' };
   }
 
+  /**
+   * `\p{..}` / `\P{..}`. In utf8 mode a v-mode class; in byte mode, as Hyperscan does, the
+   * property over the code points 0-255 (each byte read as that code point).
+   */
   private property(negated: boolean): { table: Uint8Array | null; source: string } {
-    if (!this.utf8) throw new SyntaxProblem('Unicode properties (\\p, \\P) need the utf8 flag');
     let name: string;
     if (this.peek() === '{') {
       const end = this.text.indexOf('}', this.pos);
@@ -443,12 +446,17 @@ class Parser {
     const candidates = name === 'Any' ? ['Any'] : [name, `Script=${name}`];
     for (const candidate of candidates) {
       const source = `\\${neg ? 'P' : 'p'}{${candidate}}`;
+      let test: RegExp;
       try {
-        new RegExp(source, 'v');
-        return { table: null, source: `[${source}]` };
+        test = new RegExp(`^${source}$`, 'v');
       } catch {
-        // try the next spelling
+        continue; // try the next spelling
       }
+      if (this.utf8) return { table: null, source: `[${source}]` };
+      const table = new Uint8Array(256);
+      for (let k = 0; k < 256; k++) table[k] = test.test(String.fromCharCode(k)) ? 1 : 0;
+      if (!table.includes(1)) throw new SyntaxProblem(`pattern can never match (\\p{${name}} has no character below \\x100)`);
+      return { table, source: '' };
     }
     throw new SyntaxProblem(`unknown Unicode property "${name}"`);
   }

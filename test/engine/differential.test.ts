@@ -14,7 +14,7 @@ import { builtinPatterns } from '../../lib/detectors/patterns.js';
 import { sortTriples } from '../../lib/engine/card-windows.js';
 import { compileFallback } from '../../lib/engine/fallback.js';
 import { compile, nativeLoadError } from '../../lib/engine/index.js';
-import type { CardWindowConfig, Database } from '../../lib/engine/types.js';
+import type { CardWindowConfig, Database, PatternFlags } from '../../lib/engine/types.js';
 
 const CORPUS = '/work/shared/corpus/loghub';
 const loadError = nativeLoadError();
@@ -254,3 +254,49 @@ describe.skipIf(native === undefined)(
     });
   },
 );
+
+/**
+ * Syntax features one at a time, over every byte value and over short texts, as Buffers and as
+ * strings: the translation of Hyperscan syntax must give the addon's exact answer, or both must
+ * refuse the pattern.
+ */
+describe.skipIf(native === undefined)('differential: Hyperscan syntax, feature by feature', () => {
+  const everyByte = Buffer.from(Array.from({ length: 256 }, (_, i) => i));
+  const texts = ['ab\nab', 'ab\n', 'x ab_ab ab', 'café ab', 'ab\n\n', '\nab', 'AB ab Ab', 'été été', 'ж ж', 'a\r\nb'];
+  const features: [string, PatternFlags?][] = [
+    ['\\s'], ['\\S'], ['\\d'], ['\\w'], ['\\W'], ['\\h'], ['\\v'], ['\\H'], ['\\V'], ['.'], ['.', { dotall: true }],
+    ['[[:alpha:]]'], ['[[:alnum:]]'], ['[[:punct:]]'], ['[[:space:]]'], ['[[:blank:]]'], ['[[:cntrl:]]'], ['[[:graph:]]'],
+    ['[[:print:]]'], ['[[:xdigit:]]'], ['[[:upper:]]', { caseless: true }], ['[[:lower:]]'], ['[[:word:]]'], ['[[:^digit:]]'],
+    ['a', { caseless: true }], ['[a-f]', { caseless: true }], ['[^a-f]', { caseless: true }], ['\\xe0', { caseless: true }],
+    ['[\\d-z]'], ['[a\\-z]'], ['[]a]'], ['[^]a]'], ['[\\b]'], ['\\cA'], ['\\e'], ['\\x7'], ['\\x{7f}'], ['\\o{101}'],
+    ['\\012'], ['\\101'], ['\\Q.\\E'], ['[\\Q]\\E]'], ['(?i)b'], ['a(?i)b'], ['(?s).'], ['(?x) a b # c\n'], ['[\\w-]'], ['[^\\s\\d]'],
+    ['^ab'], ['ab$'], ['^ab$'], ['\\Aab'], ['ab\\z'], ['ab\\Z'], ['^ab', { multiline: true }], ['ab$', { multiline: true }],
+    ['\\bab\\b'], ['\\Bab'], ['ab\\B'], ['(?:^|x)ab'], ['ab(?:$|_)'], ['ab|^x'], ['(?<n>ab)'], ['(a|b){3}'],
+    ['é'], ['[é]'], ['\\xc3'], ['\\x{e9}', { utf8: true }], ['é', { utf8: true }], ['\\p{Lu}', { utf8: true }],
+    ['\\P{L}', { utf8: true }], ['\\p{Cyrillic}', { utf8: true }], ['.', { utf8: true }], ['\\s', { utf8: true }],
+    ['é', { utf8: true, caseless: true }], ['ab', { singlematch: true }],
+    // refused by both
+    ['a(?=b)'], ['(a)\\1'], ['a++'], ['(?>a)'], ['a?'], ['a^b'], ['\\N'], ['a**'], ['\\bab', { utf8: true }], ['\\p{L}'],
+  ];
+  for (const [expression, flags] of features) {
+    it(`agrees on ${JSON.stringify(expression)} ${JSON.stringify(flags ?? {})}`, () => {
+      const spec = [{ id: 1, expression, flags: { leftmostStart: flags?.singlematch !== true, ...flags } }];
+      let hyperscan: Database | undefined;
+      let refusal = '';
+      try {
+        hyperscan = compile(spec, {}, { engine: 'hyperscan' });
+      } catch (error) {
+        refusal = (error as { code?: string }).code ?? 'unknown';
+      }
+      if (hyperscan === undefined) {
+        expect(refusal).toBe('ERR_PATTERN_COMPILE');
+        expect(() => compileFallback(spec)).toThrow(expect.objectContaining({ code: 'ERR_PATTERN_COMPILE' }));
+        return;
+      }
+      const javascript = compileFallback(spec);
+      for (const input of [everyByte, ...texts, ...texts.map((t) => Buffer.from(t, 'utf8'))]) {
+        expect(difference(hyperscan.scan(input), javascript.scan(input), 3)).toBeNull();
+      }
+    });
+  }
+});

@@ -22,6 +22,8 @@ const keywordSet: PatternSpec[] = [
   { id: 106, expression: 'token', extensions: { hammingDistance: 1, minOffset: 10 } },
   { id: 107, expression: 'exp\\b', flags: { singlematch: true } },
   { id: 108, expression: 'card[ _-]?holder', flags: { utf8: true, caseless: true, leftmostStart: true } },
+  { id: 109, expression: '[éж٣😀]{2}', flags: { utf8: true, leftmostStart: true } },
+  { id: 110, expression: 'ж.', flags: { utf8: true, leftmostStart: true } },
 ];
 
 const token = fc.oneof(
@@ -35,14 +37,21 @@ const token = fc.oneof(
     weight: 2,
     arbitrary: fc.constantFrom('4111111111111111', '4111 1111 1111 1111', '5555-5555-5555-4444', '3782 822463 10005', '6011\u00a01111\u00a01111\u00a01117'),
   },
-  { weight: 1, arbitrary: fc.constantFrom('é', '٣', '😀', '\xff') },
+  { weight: 1, arbitrary: fc.constantFrom('é', 'ж', '٣', '😀', '\xff') },
+);
+
+/** Stray bytes that are not UTF-8 on their own (lead bytes without continuation, continuations). */
+const strayByte = fc.constantFrom(0x80, 0xbf, 0xc3, 0xe2, 0xf0, 0xff).map((b) => Buffer.from([b]));
+const piece = fc.oneof(
+  { weight: 20, arbitrary: token.map((t) => Buffer.from(t, 'utf8')) },
+  { weight: 1, arbitrary: strayByte },
 );
 
 /** Data as UTF-8 bytes and the chunk boundaries to cut it at. */
 const dataAndCuts = (maxTokens: number) =>
   fc
-    .array(token, { maxLength: maxTokens })
-    .map((tokens) => Buffer.from(tokens.join(''), 'utf8'))
+    .array(piece, { maxLength: maxTokens })
+    .map((pieces) => Buffer.concat(pieces))
     .chain((bytes) =>
       fc
         .uniqueArray(fc.integer({ min: 0, max: bytes.length }), { maxLength: 12 })
