@@ -205,3 +205,16 @@ describe('pack-driven behaviour', () => {
     expect(ok.evaluate('4111111111111111').text).toMatch(/^\[TOKEN:PAN:k1:[0-9a-f]{24}\]$/);
   });
 });
+
+describe('engine parity on the seed pack', () => {
+  it('gives the same results on the native engine when it loads', async () => {
+    const { activeEngine } = await import('../../lib/engine/index.js');
+    if (activeEngine() !== 'hyperscan') return;
+    const native = new PolicyEngine(SEED, { engine: 'hyperscan' });
+    for (const text of [PROMPT, 'here is the CVV spredsheet you wanted', 'ref AUTH-7QX2KD91 for 4111111111111111', 'hello']) {
+      const a = seed.evaluate(text);
+      const b = native.evaluate(text);
+      expect([b.verdict, b.text, b.counts]).toEqual([a.verdict, a.text, a.counts]);
+    }
+  });
+});
