@@ -169,6 +169,6 @@ export function summaryText(fileCount: number, totals: ScrubSummary, elapsedMs: 
   const types = Object.entries(totals.counts).sort(([a], [b]) => (a < b ? -1 : 1));
   const width = Math.max(...types.map(([type]) => type.length));
   const blocked = totals.verdict === 'blocked' ? ' (lines blocked by the DLP filter)' : '';
-  return `${head}: ${totals.findings} redacted${blocked}\n${types.map(([type, n]) => `  ${type.padEnd(width)}  ${n}\n`).join('')}`;
+  return `${head}: ${totals.findings} findings${blocked}\n${types.map(([type, n]) => `  ${type.padEnd(width)}  ${n}\n`).join('')}`;
 }
 

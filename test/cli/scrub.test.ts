@@ -45,7 +45,7 @@ describe('cardveil scrub', () => {
     expect(run.code).toBe(0);
     expect(run.stdout.equals(expected)).toBe(true);
     expect(containsCard(run.stdout)).toBe(false);
-    expect(run.stderr).toMatch(/^cardveil scrub: 1 input, .*: \d+ redacted\n/);
+    expect(run.stderr).toMatch(/^cardveil scrub: 1 input, .*: \d+ findings\n/);
     expect(run.stderr).toMatch(/\n {2}pan +\d+\n/);
   });
 
