@@ -7,7 +7,7 @@
  *   character per byte, so byte patterns and byte offsets are exact); a string as its UTF-8 bytes,
  *   with offsets mapped back to UTF-16 units (starts inside a character round down, ends round up,
  *   as the native engine does). ASCII strings are scanned as they are. `utf8` patterns run over
- *   decoded text instead (invalid UTF-8 bytes decode to U+FFFD, one per byte).
+ *   decoded text instead; they never match invalid UTF-8 bytes (undefined in Hyperscan).
  * - Hyperscan reports every end offset at which a pattern matches; a RegExp finds leftmost,
  *   non-overlapping matches. They agree on patterns whose matches cannot nest or overlap
  *   (literal-anchored, bounded, `\b`-delimited: the built-in set); they differ otherwise, e.g. `a+`
@@ -21,7 +21,9 @@
  *   width patterns may report a few bytes later than Hyperscan; `$`-anchored ones report at close.
  * - The card-window pass is the reference of card-windows.ts, run only on digit runs long enough to
  *   hold a PAN (card-runs.ts).
- * - Everything runs on the calling thread; `scanAsync` only defers the scan to a later turn.
+ * - Everything runs on the calling thread; `scanAsync` only defers the scan to a later turn. The
+ *   compiled RegExp objects are shared by all scans and streams of a database: every pass sets
+ *   `lastIndex` before it reads, and passes are synchronous, so they never interleave.
  */
 import { scanCardWindows } from './card-runs.js';
 import { sortTriples } from './card-windows.js';
@@ -258,7 +260,7 @@ class FallbackDatabase implements Database {
     this.hasUtf8 = this.compiled.some((p) => p.utf8);
   }
 
-  /** @internal the compiled patterns, for streams. */
+  // Read by FallbackStream (this class is not exported).
   get patterns(): readonly Compiled[] {
     return this.compiled;
   }
