@@ -218,3 +218,40 @@ describe('engine parity on the seed pack', () => {
     }
   });
 });
+
+describe('DLP filter actions and pci_mode', () => {
+  const dlp = (action: 'block' | 'redact' | 'log') =>
+    new PolicyEngine(
+      {
+        pack: { name: 'd', version: '1' },
+        policies: { chain: ['pii-detector', 'dlp-filter'] },
+        policy: { 'dlp-filter': { blocked_terms: ['secret project'], fuzzy_matching: true, max_distance: 1, action } },
+      },
+      { engine },
+    );
+
+  it('redacts blocked terms, case-insensitively and within the edit distance, when the action is redact', () => {
+    expect(dlp('redact').evaluate('about the SECRET PROJECT and the secret projet').text).toBe(
+      'about the [REDACTED:BLOCKED_TERM] and the [REDACTED:BLOCKED_TERM]',
+    );
+  });
+
+  it('only reports when the action is log', () => {
+    const r = dlp('log').evaluate('about the secret project');
+    expect([r.verdict, r.text, r.counts]).toEqual(['allowed', 'about the secret project', { blocked_term: 1 }]);
+    expect(r.reasons).toEqual([{ link: 'dlp-filter', code: 'dlp_logged', message: '1 finding(s) logged only: blocked_term 1' }]);
+  });
+
+  it('leaves card data alone, with a reason saying so, when pci_mode is off', () => {
+    const e = new PolicyEngine({ pack: { name: 'p', version: '1' }, policy: { 'pii-detector': { pci_mode: false } } }, { engine });
+    const r = e.evaluate('card 4111111111111111');
+    expect([r.verdict, r.text]).toEqual(['allowed', 'card 4111111111111111']);
+    expect(r.reasons[0]?.code).toBe('pci_mode_off');
+  });
+
+  it('masks a PAN written in fullwidth digits completely (evasion text keeps no digits)', () => {
+    const e = new PolicyEngine({ pack: { name: 'm', version: '1' }, policy: { 'pii-detector': { redaction: { marker_format: 'mask' } } } }, { engine });
+    expect(e.evaluate('card ４１１１１１１１１１１１１１１１ ok').text).toBe('card **************** ok');
+    expect(e.evaluate('card 4111 1111 1111 1111 ok').text).toBe('card 4111 11** **** 1111 ok');
+  });
+});
