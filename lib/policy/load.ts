@@ -204,7 +204,9 @@ function validate(data: unknown, source: Source): Pack {
  * const pack = validatePack({ pack: { name: 'mine', version: '1' }, policies: { chain: ['pii-detector'] } });
  */
 export function validatePack(data: unknown): Pack {
-  return validate(data, { file: undefined, doc: undefined, lines: undefined });
+  // A pack loaded from YAML keeps its source, so later errors still point at lines.
+  const known = typeof data === 'object' && data !== null ? sources.get(data as Pack) : undefined;
+  return validate(data, known ?? { file: undefined, doc: undefined, lines: undefined });
 }
 
 /**

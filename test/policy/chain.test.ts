@@ -169,6 +169,8 @@ describe('pack-driven behaviour', () => {
       `pack "t": DLP pattern rejected by the engine\n  ${file}:5:36: policy.dlp-filter.detect_patterns[1]: pattern "bad(" cannot be compiled: missing )`,
     );
     expect(error.issues).toHaveLength(1);
+    // The same pack passed as a loaded object still points at its line.
+    expect(() => new PolicyEngine(loadPack(file), { engine })).toThrow(`${file}:5:36: policy.dlp-filter.detect_patterns[1]`);
   });
 
   it('vaults PANs, labels CVVs, and detokenizes with a capability under audit', () => {
