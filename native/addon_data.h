@@ -11,6 +11,9 @@ struct AddonData {
   Napi::FunctionReference errorClass;  // EngineError, handed over by lib/engine/native.ts
   Napi::FunctionReference databaseClass;
   Napi::FunctionReference streamClass;
+  // Most scans of log lines find nothing: they all return this one zero-length array (it has no
+  // elements to overwrite) instead of allocating a typed array per call.
+  Napi::Reference<Napi::Float64Array> emptyResult;
 };
 
 inline AddonData& addonData(Napi::Env env) { return *env.GetInstanceData<AddonData>(); }

@@ -10,7 +10,7 @@
 
 namespace cardveil {
 
-// [id, start, end] per match; an unknown start becomes -1.
+// [id, start, end] per match; an unknown start becomes -1. No matches: one shared empty array.
 Napi::Float64Array toTriples(Napi::Env env, const std::vector<Match>& matches);
 // Copies an already flattened array of doubles.
 Napi::Float64Array toFloat64Array(Napi::Env env, const std::vector<double>& values);
