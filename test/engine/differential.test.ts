@@ -14,7 +14,7 @@ import { builtinPatterns } from '../../lib/detectors/patterns.js';
 import { sortTriples } from '../../lib/engine/card-windows.js';
 import { compileFallback } from '../../lib/engine/fallback.js';
 import { compile, nativeLoadError } from '../../lib/engine/index.js';
-import type { CardWindowConfig, Database, PatternFlags } from '../../lib/engine/types.js';
+import type { CardWindowConfig, Database, PatternFlags, PatternSpec } from '../../lib/engine/types.js';
 
 const CORPUS = '/work/shared/corpus/loghub';
 const loadError = nativeLoadError();
@@ -235,6 +235,29 @@ describe.skipIf(native === undefined)(
           },
         ),
         { numRuns: 300, seed: 2026 },
+      );
+    });
+
+    it('agrees on approximate matching of blocked terms (property)', () => {
+      const terms: PatternSpec[] = [
+        { id: 1, expression: 'secret', extensions: { editDistance: 1 }, flags: { leftmostStart: true } },
+        { id: 2, expression: 'password', extensions: { editDistance: 2 }, flags: { leftmostStart: true } },
+        { id: 3, expression: 'token', extensions: { hammingDistance: 1 }, flags: { leftmostStart: true } },
+        { id: 4, expression: 'apikey', extensions: { editDistance: 1 }, flags: { caseless: true } },
+        { id: 5, expression: 'c[a-z]rd', extensions: { hammingDistance: 1 }, flags: { leftmostStart: true } },
+        { id: 6, expression: 'secret', extensions: { editDistance: 1, minOffset: 5, maxOffset: 30 }, flags: { leftmostStart: true } },
+      ];
+      const hyperscan = compile(terms, {}, { engine: 'hyperscan' });
+      const javascript = compileFallback(terms);
+      const piece = fc.constantFrom('secret', 'secrt', 'sercet', 'pasword', 'passwrd', 'password', 'token', 'tokan', 'APIKEY', 'apikye', 'card', 'cxrd', ' ', 'x', 'e', 's', 't');
+      // The property must see matches, or agreement proves nothing.
+      expect(javascript.scan('a secrt and pasword').length / 3).toBeGreaterThan(3);
+      fc.assert(
+        fc.property(fc.array(piece, { maxLength: 20 }), (pieces) => {
+          const text = pieces.join('');
+          return difference(hyperscan.scan(text), javascript.scan(text), 3) === null;
+        }),
+        { numRuns: 1000, seed: 3 },
       );
     });
 
