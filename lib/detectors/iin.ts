@@ -74,12 +74,10 @@ export const IIN_TABLE: readonly IinRange[] = [
   row('maestro', '6761', '6763', [12, 13, 14, 15, 16, 17, 18, 19]),
   // Mir.
   row('mir', '2200', '2204', L16_19, 'NSPK Mir'),
-  // RuPay.
+  // RuPay (its JCB co-branded 353/356 cards fall in JCB's 3528-3589 and report as jcb).
   row('rupay', '60', '60', [16], 'NPCI RuPay'),
   row('rupay', '6521', '6522', [16], 'NPCI RuPay'),
   row('rupay', '508', '508', [16], 'NPCI RuPay'),
-  row('rupay', '353', '353', [16], 'NPCI RuPay'),
-  row('rupay', '356', '356', [16], 'NPCI RuPay'),
   row('rupay', '82', '82', [16], 'NPCI RuPay'),
   // Elo (Brazil).
   row('elo', '401178', '401179', [16], 'Elo'),

@@ -174,9 +174,11 @@ export function judgeWindow(
   const oddSeparators = shape.gaps.some((g) => g.length > 1 || g.some((c) => !PRINTED_SEPARATORS.has(c)));
   const evasion = !printed || oddSeparators;
 
+  const slice = !wholeRun && !isStandaloneSlice(shape, before.groups, after.groups, printed);
+  // A slice that stands apart is judged by its own surroundings, a whole run by the run's.
   const cb = context.bytes;
-  const left = leftContext(cb, context.toContext(before.runStart, 'start'));
-  const right = rightContext(cb, context.toContext(after.runEnd, 'end'));
+  const left = leftContext(cb, context.toContext(slice ? before.runStart : start, 'start'));
+  const right = rightContext(cb, context.toContext(slice ? after.runEnd : end, 'end'));
   const nearCardWords = cardWordsBefore(cb, context.toContext(start, 'start'));
   const positive = left.kind === 'positive';
 
@@ -191,7 +193,6 @@ export function judgeWindow(
     (!positive && left.delimiters.length > 0 && /^[_./-]$/.test(left.delimiters) && left.word.length > 0) ||
     (right.attached && !positive);
   const phoneOrAmount = left.phone || left.currency;
-  const slice = !wholeRun && !isStandaloneSlice(shape, before.groups, after.groups, printed);
   const wrappedSlice = lineBreak && !wholeRun;
   // Digits split evenly (`4 1 1 1 …`, `41.11.11…`) are an evasion; uneven groups that are not a
   // printed grouping are several numbers (`4800.935999999999`, `13562\r\n2015-10-18 18`).
