@@ -5,7 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Verdict } from '../policy/chain.js';
-import type { Pack } from '../policy/schema.js';
+import type { Pack, PackInput } from '../policy/schema.js';
 import { guardJson, reasonCodes } from './content.js';
 import { GatewayError } from './errors.js';
 import { createGatewayRuntime, type GatewayRuntime, type RuntimeOptions } from './runtime.js';
@@ -46,7 +46,7 @@ export class JsonGuard {
   readonly runtime: GatewayRuntime;
   private readonly providerCall: boolean;
 
-  constructor(pack: Pack | string | object, options: GuardOptions = {}) {
+  constructor(pack: Pack | PackInput | string, options: GuardOptions = {}) {
     this.runtime = createGatewayRuntime(pack, { ...options, resolveKeys: false });
     this.providerCall = options.providerCall ?? false;
   }

@@ -8,7 +8,7 @@ import { auditLoggerSchema } from '../audit/schema.js';
 import { AuditTrail } from '../audit/trail.js';
 import type { EngineKind } from '../engine/types.js';
 import { PolicyEngine } from '../policy/engine.js';
-import type { Pack } from '../policy/schema.js';
+import type { Pack, PackInput } from '../policy/schema.js';
 import { RoutingError } from '../routing/errors.js';
 import { RoutingLink } from '../routing/link.js';
 import { Router } from '../routing/router.js';
@@ -42,7 +42,7 @@ export interface RuntimeOptions {
  * createGatewayServer(runtime.options).listen(8787, '127.0.0.1');
  * @throws PolicyError, RedactionError, RoutingError (`ERR_SECRET_MISSING`, `ERR_UNKNOWN_FALLBACK`, ...), AuditError.
  */
-export function createGatewayRuntime(pack: Pack | string | object, options: RuntimeOptions = {}): GatewayRuntime {
+export function createGatewayRuntime(pack: Pack | PackInput | string, options: RuntimeOptions = {}): GatewayRuntime {
   const env = options.env ?? process.env;
   let router: Router | undefined;
   let audit: AuditLogger | undefined;

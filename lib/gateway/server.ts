@@ -60,6 +60,8 @@ interface Exchange {
   decision: RoutingDecision | undefined;
   reasons: string[];
   failed: boolean;
+  /** The audit record was written (exactly one per request). */
+  recorded: boolean;
 }
 
 function blockedError(reasons: readonly Reason[], direction: 'request' | 'response'): GatewayError {
@@ -86,7 +88,8 @@ export function createGatewayHandler(options: GatewayOptions): (req: IncomingMes
 
   /** Writes the audit record; false when that failed (the caller must not deliver content). */
   const record = (x: Exchange, status: number): boolean => {
-    if (audit === undefined) return true;
+    if (audit === undefined || x.recorded) return true;
+    x.recorded = true;
     try {
       audit.end(x.id, {
         resource: x.resource,
@@ -237,6 +240,7 @@ export function createGatewayHandler(options: GatewayOptions): (req: IncomingMes
       decision: undefined,
       reasons: [],
       failed: false,
+      recorded: false,
     };
     if (req.method === 'GET' && url.pathname === '/healthz') {
       res.writeHead(200, { 'content-type': 'application/json' }).end('{"status":"ok"}');
@@ -265,6 +269,9 @@ export function createGatewayHandler(options: GatewayOptions): (req: IncomingMes
           ? error
           : new GatewayError('cardveil_detection_failed', `internal gateway failure (${(error as Error).name ?? 'error'}); nothing was forwarded`);
       if (res.headersSent) {
+        x.failed = true;
+        x.reasons.push(`gateway:${known.code}`);
+        record(x, known.status);
         res.end();
         return;
       }

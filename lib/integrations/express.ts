@@ -10,7 +10,7 @@ import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { errorBody } from '../gateway/errors.js';
 import { JsonGuard, type GuardOptions } from '../gateway/guard.js';
 import { bearerActor } from '../gateway/http-util.js';
-import type { Pack } from '../policy/schema.js';
+import type { Pack, PackInput } from '../policy/schema.js';
 
 export interface ExpressGuardOptions extends GuardOptions {
   /** Who the caller is, for the audit trail (default: a key id from `Authorization: Bearer`). */
@@ -29,7 +29,7 @@ export interface CardveilMiddleware extends RequestHandler {
  * app.use(cardveilExpress('pack.yaml'));
  * app.post('/api/chat', (req, res) => res.json({ echo: req.body.prompt })); // prompt arrives redacted
  */
-export function cardveilExpress(pack: Pack | string | object, options: ExpressGuardOptions = {}): CardveilMiddleware {
+export function cardveilExpress(pack: Pack | PackInput | string, options: ExpressGuardOptions = {}): CardveilMiddleware {
   const guard = new JsonGuard(pack, { auditEvent: 'express.request', ...options });
   const middleware = (req: Request, res: Response, next: NextFunction): void => {
     const x = guard.start({

@@ -9,10 +9,10 @@ import fp from 'fastify-plugin';
 import { errorBody } from '../gateway/errors.js';
 import { JsonGuard, type GuardExchange, type GuardOptions } from '../gateway/guard.js';
 import { bearerActor } from '../gateway/http-util.js';
-import type { Pack } from '../policy/schema.js';
+import type { Pack, PackInput } from '../policy/schema.js';
 
 export interface FastifyGuardOptions extends GuardOptions {
-  readonly pack: Pack | string | object;
+  readonly pack: Pack | PackInput | string;
   /** Who the caller is, for the audit trail (default: a key id from `Authorization: Bearer`). */
   readonly actor?: (request: FastifyRequest) => string | undefined;
 }

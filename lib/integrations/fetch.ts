@@ -17,7 +17,7 @@ import { reasonCodes } from '../gateway/content.js';
 import { errorBody, type GatewayErrorCode } from '../gateway/errors.js';
 import { JsonGuard, type GuardExchange, type GuardOptions } from '../gateway/guard.js';
 import { SseRewriter } from '../gateway/sse.js';
-import type { Pack } from '../policy/schema.js';
+import type { Pack, PackInput } from '../policy/schema.js';
 import { baseUrlOf } from '../routing/providers.js';
 
 export interface FetchGuardOptions extends GuardOptions {
@@ -42,7 +42,7 @@ function errorResponse(x: GuardExchange, status: number, code: GatewayErrorCode,
  * const client = new OpenAI({ apiKey, fetch: guardedFetch('pack.yaml') });
  * await client.chat.completions.create({ model: 'gpt-4o-mini', messages }); // card data never leaves
  */
-export function guardedFetch(pack: Pack | string | object, options: FetchGuardOptions = {}): GuardedFetch {
+export function guardedFetch(pack: Pack | PackInput | string, options: FetchGuardOptions = {}): GuardedFetch {
   const { fetch: inner = globalThis.fetch, actor = 'application', ...guardOptions } = options;
   const guard = new JsonGuard(pack, { auditEvent: 'fetch.request', providerCall: true, ...guardOptions });
   const runtime = guard.runtime;

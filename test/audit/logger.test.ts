@@ -6,8 +6,9 @@ import { AuditLogger } from '../../lib/audit/logger.js';
 import { AuditTrail } from '../../lib/audit/trail.js';
 import { verifyTrail } from '../../lib/audit/verify.js';
 import { PolicyEngine } from '../../lib/policy/engine.js';
+import type { PackInput } from '../../lib/policy/schema.js';
 
-const PACK = {
+const PACK: PackInput = {
   pack: { name: 'audit-test', version: '2.1.0' },
   policies: { chain: ['pii-detector', 'dlp-filter', 'audit-logger'] },
   policy: { 'pii-detector': { action: 'redact' }, 'dlp-filter': { blocked_terms: ['full card dump'], action: 'block' } },

@@ -2,11 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { PolicyEngine } from '../../lib/policy/engine.js';
 import { RoutingLink } from '../../lib/routing/link.js';
 import { Router, type RoutingDecision } from '../../lib/routing/router.js';
-import type { Pack } from '../../lib/policy/schema.js';
+import type { Pack, PackInput } from '../../lib/policy/schema.js';
 
 const LOCAL = { zero_data_retention: true, training_opt_out: true, retention_days: 0, in_memory_only: true, sanitized: true, accepts_tokenized_input: true, allow_internet_egress: false, local_only_processing: true };
 
-function packWith(fields: { action?: 'redact' | 'log'; targets?: object[]; onNone?: string }): object {
+function packWith(fields: { action?: 'redact' | 'log'; targets?: NonNullable<PackInput['providers']>['targets']; onNone?: string }): PackInput {
   return {
     pack: { name: 'routing-test', version: '1' },
     providers: { targets: fields.targets ?? [{ id: 'local', provider: 'openai', base_url: 'http://127.0.0.1:9/v1', data_policy: LOCAL }] },
@@ -18,7 +18,7 @@ function packWith(fields: { action?: 'redact' | 'log'; targets?: object[]; onNon
   };
 }
 
-const engineFor = (pack: object) =>
+const engineFor = (pack: PackInput) =>
   new PolicyEngine(pack, { links: { 'data-routing-policy': (p: Pack) => new RoutingLink(new Router(p.providers.targets, p.policy['data-routing-policy']!)) } });
 
 describe('RoutingLink in the chain', () => {
