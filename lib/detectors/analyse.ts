@@ -145,6 +145,7 @@ export function analyse(b: Uint8Array, matches: Float64Array, ctx: AnalysisConte
       case ID.evasionHtmlEntity:
       case ID.evasionPercent:
       case ID.evasionEscape:
+      case ID.evasionEncodedSeparator:
         evasionTriggers.push(end - 1);
         break;
       default:

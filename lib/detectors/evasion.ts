@@ -7,7 +7,7 @@
  * mathematical…) become ASCII digits; invisible characters (zero-width, joiners, bidi controls,
  * BOM, soft hyphen, variation selectors, tags) are dropped; percent-encoding (`%34`, also UTF-8
  * sequences `%EF%BC%94`), HTML numeric references (`&#52;`, `&#x34;`) and escapes (`\u0034`,
- * surrogate pairs, `\x34`) are decoded. Separators (Unicode spaces, dashes, line breaks) are kept:
+ * surrogate pairs, `\x34`) are decoded, and so are encoded separators (`%20`, `&nbsp;`). Separators (Unicode spaces, dashes, line breaks) are kept:
  * the card-window pass already reads them.
  */
 import { invisibleCodePoints, scriptDigitCodePoints } from './patterns.js';
@@ -72,6 +72,8 @@ function decodeEscaped(b: Uint8Array, i: number): [number, number] {
         }
       }
     }
+  } else if (c === 0x26 /* & */ && String.fromCharCode(...b.subarray(i, i + 6)).toLowerCase() === '&nbsp;') {
+    return [0xa0, 6];
   } else if (c === 0x26 /* & */ && b[i + 1] === 0x23 /* # */) {
     const hex = b[i + 2] === 0x78 || b[i + 2] === 0x58;
     let p = i + (hex ? 3 : 2);
@@ -106,6 +108,8 @@ function material(c: number): boolean {
     c === 0x2d || c === 0x2e || c === 0x2f || c === 0x5f ||
     c === 0x25 || c === 0x26 || c === 0x23 || c === 0x3b || c === 0x5c ||
     c === 0x75 || c === 0x55 || c === 0x78 || c === 0x58 ||
+    c === 0x6e || c === 0x73 || c === 0x70 || c === 0x4e || c === 0x53 || c === 0x50 || // nbsp
+
     ((c | 0x20) >= 0x61 && (c | 0x20) <= 0x66)
   );
 }

@@ -59,6 +59,8 @@ export const PATTERN_ID = {
   evasionPercent: 53,
   /** A `\uXXXX` or `\x3N` escape. */
   evasionEscape: 54,
+  /** A digit followed by an encoded separator: `%20`, `%2D`, `&nbsp;`. */
+  evasionEncodedSeparator: 55,
 } as const;
 
 /** Ids from here up belong to custom DLP patterns, then blocked terms (see detector.ts). */
@@ -108,12 +110,12 @@ export function builtinPatterns(): { patterns: PatternSpec[]; cardWindows: CardW
     },
     {
       id: PATTERN_ID.expiryKeyword,
-      expression: 'exp[a-z_ ]{0,16}[:="\'#/ \\t-]{0,3}[0-9]',
+      expression: 'exp[a-z_ ]{0,16}[:="\'#/ \\t.-]{0,4}[0-9]',
       flags: { caseless: true },
     },
     {
       id: PATTERN_ID.expiryPhrase,
-      expression: '(?:valid|good)[ _-]?(?:thru|through|until|till|to)[a-z ]{0,8}[:="\' \\t-]{0,3}[0-9]',
+      expression: '(?:valid|good)[ _-]?(?:thru|through|until|till|to)[a-z ]{0,8}[:="\' \\t.-]{0,4}[0-9]',
       flags: { caseless: true },
     },
     { id: PATTERN_ID.pinKeyword, expression: '(?:\\b|_)(?:pin|epb)\\b', flags: { caseless: true } },
@@ -125,6 +127,7 @@ export function builtinPatterns(): { patterns: PatternSpec[]; cardWindows: CardW
     { id: PATTERN_ID.evasionHtmlEntity, expression: '&#[0-9xX]' },
     { id: PATTERN_ID.evasionPercent, expression: '%3[0-9]|%[eE][fF]%[bB][cC]%9[0-9]' },
     { id: PATTERN_ID.evasionEscape, expression: '\\\\u[0-9a-fA-F]{4}|\\\\x3[0-9]' },
+    { id: PATTERN_ID.evasionEncodedSeparator, expression: '[0-9](?:%2[0dD]|&nbsp;)' },
   ];
   cached = { patterns, cardWindows: { id: PATTERN_ID.cardWindow, ranges: issuerRanges() } };
   return { patterns: [...patterns], cardWindows: cached.cardWindows };

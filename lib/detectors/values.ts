@@ -12,7 +12,7 @@ const FILLERS = new Set([
 ]);
 
 /** Punctuation allowed between a keyword and its value. */
-const PUNCTUATION = new Set([...' \t:="\'`#>-,([{)}]|\u00a0'].map((c) => c.charCodeAt(0)));
+const PUNCTUATION = new Set([...' \t:="\'`#>-,.([{)}]|\u00a0'].map((c) => c.charCodeAt(0)));
 
 export interface Token {
   readonly start: number;
