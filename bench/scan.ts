@@ -26,7 +26,7 @@ export function harnessRow(
 ): Row | string {
   if (!ctx.harness.ok) return ctx.harness.reason;
   const dbFile = writeInput(`${dbName}.db`, db.serialize());
-  const result = runHarness(ctx.harness.binary, dbFile, ctx.corpusFile(corpus), [...mode, String(ctx.harnessMs)]);
+  const result = runHarness(ctx.harness.binary, dbFile, ctx.corpusFile(corpus), [...mode, String(ctx.harnessMs)], ctx.clock);
   return externalRow({
     suite,
     contender,
@@ -36,6 +36,7 @@ export function harnessRow(
     mbPerSec: result.mb_per_s,
     p50Us: result.p50_ms * 1e3,
     p99Us: Number.NaN,
+    minUs: result.min_ms * 1e3,
     rmePct: Number.NaN,
     samples: result.iterations,
     count: result.matches,

@@ -3,7 +3,9 @@
  *
  * It compares RATIOS measured within one run (ours ÷ the JS baseline, ours ÷ the C++ ceiling, a
  * stream ÷ its block scan), never absolute MB/s: both sides of a ratio run on the same machine at
- * the same time, so a slower or busier machine moves them together.
+ * the same time, so a slower machine moves them together. Its runs are timed in process CPU time
+ * and ratios use each contender's fastest sample: on a machine shared with other jobs, wall-clock
+ * samples of a 10 ms operation ranged over 3x here while their CPU time stayed within 10%.
  *
  * Noise is measured, not assumed: `bench:update` runs the quick suites several times and stores,
  * per ratio, every sample, the median and the relative spread (max − min) ÷ median. A ratio fails

@@ -100,9 +100,19 @@ export function cleanInputs(): void {
   rmSync(join(BUILD_DIR, 'inputs'), { recursive: true, force: true });
 }
 
-/** Runs the harness: `args` after DB and CORPUS, e.g. `['batch', endsFile, '1000']`. */
-export function runHarness(binary: string, dbFile: string, corpusFile: string, args: readonly string[]): HarnessResult {
-  const run = spawnSync(binary, [dbFile, corpusFile, ...args], { encoding: 'utf8', maxBuffer: 1 << 20 });
+/**
+ * Runs the harness: `args` after DB and CORPUS, e.g. `['batch', endsFile, '1000']`. With
+ * `clock: 'cpu'` it times with the process CPU clock, like the Node side does then.
+ */
+export function runHarness(
+  binary: string,
+  dbFile: string,
+  corpusFile: string,
+  args: readonly string[],
+  clock: 'wall' | 'cpu' = 'wall',
+): HarnessResult {
+  const env = { ...process.env, CARDVEIL_HARNESS_CLOCK: clock };
+  const run = spawnSync(binary, [dbFile, corpusFile, ...args], { encoding: 'utf8', maxBuffer: 1 << 20, env });
   if (run.status !== 0) {
     throw new Error(`C++ harness failed (${args.join(' ')}): ${(run.stderr || run.error?.message || '').trim()}`);
   }

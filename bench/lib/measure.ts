@@ -2,7 +2,8 @@
  * Timing: thin layer over tinybench 6 that turns a finished task into one result row.
  *
  * Throughput in MB/s comes from the MEDIAN latency (p50), not the mean: on a shared machine a few
- * preempted samples would otherwise drag the mean; the p99 is reported beside it.
+ * preempted samples would otherwise drag the mean; the p99 is reported beside it. The fastest
+ * sample is kept too: ratios (and so the regression gate) are computed from it, see suite.ts.
  */
 import { Bench } from 'tinybench';
 
@@ -21,6 +22,8 @@ export interface Row {
   readonly opsPerSec: number;
   readonly p50Us: number;
   readonly p99Us: number;
+  /** Fastest sample, µs: what the ratios use (interference on a shared machine only adds time). */
+  readonly minUs: number;
   /** Relative margin of error of the mean latency, percent. */
   readonly rmePct: number;
   readonly samples: number;
@@ -44,12 +47,23 @@ export interface TaskSpec {
 }
 
 export interface MeasureOptions {
-  /** Time budget per task, ms. */
+  /** Time budget per task, ms (of the chosen clock). */
   readonly time: number;
+  /**
+   * `wall` (default): elapsed time, what a user waits. `cpu`: CPU time of this process (all its
+   * threads), which other processes on a busy machine cannot inflate: the gate uses it.
+   */
+  readonly clock?: 'wall' | 'cpu';
   /** Minimum samples per task. */
   readonly iterations: number;
   readonly warmupTime?: number;
   readonly warmupIterations?: number;
+}
+
+/** Process CPU time in ms (user + system, every thread): getrusage, microsecond resolution. */
+export function cpuNow(): number {
+  const usage = process.cpuUsage();
+  return (usage.user + usage.system) / 1e3;
 }
 
 let sink = 0;
@@ -78,6 +92,7 @@ export async function measure(suite: string, specs: readonly TaskSpec[], options
     warmupTime: options.warmupTime ?? Math.min(250, options.time),
     warmupIterations: options.warmupIterations ?? 2,
     throws: true,
+    ...(options.clock === 'cpu' ? { now: cpuNow } : {}),
   });
   for (const spec of specs) {
     // Sync operations stay sync: an async wrapper would add a microtask turn to every sample.
@@ -108,6 +123,7 @@ export async function measure(suite: string, specs: readonly TaskSpec[], options
       opsPerSec: p50Ms > 0 ? 1e3 / p50Ms : 0,
       p50Us: p50Ms * 1e3,
       p99Us: result.latency.p99 * 1e3,
+      minUs: result.latency.min * 1e3,
       rmePct: result.latency.rme,
       samples: result.latency.samplesCount,
       ...(count === undefined ? {} : { count }),

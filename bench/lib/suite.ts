@@ -44,6 +44,8 @@ export interface SuiteContext {
   readonly peer: MeasureOptions;
   /** Minimum measuring time the C++ harness gets per mode, ms. */
   readonly harnessMs: number;
+  /** The clock every measurement uses (see MeasureOptions.clock); the harness follows it. */
+  readonly clock: 'wall' | 'cpu';
   readonly harness: HarnessBuild;
   readonly peers: PeersLoaded;
   /** Bytes of the slice the peer libraries get. */
@@ -73,11 +75,15 @@ export function rowOf(rows: readonly Row[], contender: string): Row {
   return row;
 }
 
-/** Throughput ratio of two rows (MB/s), or of ops/s for rows without bytes. */
+/**
+ * ours ÷ other, from each row's FASTEST sample. On a shared machine other processes only ever add
+ * time to a sample, so the minimum is the steadiest estimate of what the code costs; ratios of
+ * medians swung by 50-100% between runs here while the machine was busy, ratios of minimums far
+ * less. Rows without bytes compare operations per second, which is the same thing.
+ */
 export function ratioOf(id: string, label: string, ours: Row, other: Row): Ratio {
-  const a = ours.mbPerSec ?? ours.opsPerSec;
-  const b = other.mbPerSec ?? other.opsPerSec;
-  return { id, label, value: b > 0 ? a / b : Number.POSITIVE_INFINITY };
+  const rate = (r: Row): number => (r.bytes ?? 1) / r.minUs;
+  return { id, label, value: other.minUs > 0 && ours.minUs > 0 ? rate(ours) / rate(other) : Number.POSITIVE_INFINITY };
 }
 
 export function gbps(row: Row): number {

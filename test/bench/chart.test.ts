@@ -4,7 +4,7 @@ import type { Row } from '../../bench/lib/measure.js';
 import type { SuiteReport } from '../../bench/lib/report.js';
 
 const row = (contender: string, kind: Row['kind'], mbPerSec: number | null): Row => ({
-  suite: 's', contender, kind, input: 'in <1>', bytes: mbPerSec === null ? null : 1, mbPerSec, opsPerSec: 1, p50Us: 1, p99Us: 1, rmePct: 1, samples: 1,
+  suite: 's', contender, kind, input: 'in <1>', bytes: mbPerSec === null ? null : 1, mbPerSec, opsPerSec: 1, p50Us: 1, p99Us: 1, minUs: 1, rmePct: 1, samples: 1,
 });
 const suite = (title: string, rows: Row[]): SuiteReport => ({ id: title, title, question: '?', seconds: 1, rows, ratios: [], goals: [], notes: [] });
 
