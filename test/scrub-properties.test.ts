@@ -33,7 +33,7 @@ const pan = fc
   });
 
 const rendered = fc.tuple(pan, fc.constantFrom('', ' ', '-')).map(([digits, sep]) => (sep === '' ? digits : digits.match(/.{1,4}/g)!.join(sep)));
-const words = fc.constantFrom('payment', 'card', 'refund for', 'customer', 'ok', 'INFO', 'status=200', 'visa', 'charged');
+const words = fc.constantFrom('payment', 'card', 'refund for', 'customer', 'ok', 'INFO', 'status=200', 'visa', 'charged', 'café', '日本語の', 'naïve\tüber');
 // Every card number has a word before it: two card numbers side by side in one digit run are a
 // known detector gap (see the last test).
 const text = fc
