@@ -86,6 +86,7 @@ export function translatePattern(spec: PatternSpec, index: number): Translation 
     parser = new Parser(text, utf8, flags);
     root = parser.parse();
     checkAnchors(root);
+    if (!canMatch(root)) throw new SyntaxProblem('pattern can never match');
   } catch (error) {
     if (error instanceof SyntaxProblem) return fail(error.message);
     throw error;
@@ -505,6 +506,13 @@ class Parser {
   }
 
   private charClass(flags: Flags): Node {
+    // PCRE (and Hyperscan) read "[:x:]", "[.x.]", "[=x=]" as POSIX syntax even where they open a class.
+    const opener = this.peek();
+    if ((opener === ':' || opener === '.' || opener === '=') && this.posixSyntaxAhead(opener)) {
+      throw new SyntaxProblem(
+        opener === ':' ? 'POSIX named classes are supported only within a class' : 'POSIX collating elements are not supported',
+      );
+    }
     let negated = false;
     if (this.peek() === '^') {
       this.pos++;
@@ -528,7 +536,8 @@ class Parser {
           parts.push(tableBody(posix));
           continue;
         }
-        if (/^[.=]/.test(this.text.slice(this.pos))) {
+        const inner = this.peek();
+        if ((inner === '.' || inner === '=') && this.posixSyntaxAhead(inner)) {
           throw new SyntaxProblem('POSIX collating elements are not supported');
         }
       }
@@ -593,6 +602,17 @@ class Parser {
     if (flags.caseless) foldAscii(table);
     if (negated) for (let k = 0; k < 256; k++) table[k] = table[k] ? 0 : 1;
     return { kind: 'set', table, source: tableSource(table) };
+  }
+
+  /** PCRE's check_posix_syntax: does `[` + terminator at `pos` close with terminator + `]`? */
+  private posixSyntaxAhead(terminator: string): boolean {
+    for (let k = this.pos + 1; k < this.text.length; k++) {
+      const c = this.text[k];
+      if (c === '\\' && (this.text[k + 1] === ']' || this.text[k + 1] === '\\')) k++;
+      else if ((c === '[' && this.text[k + 1] === terminator) || c === ']') return false;
+      else if (c === terminator && this.text[k + 1] === ']') return true;
+    }
+    return false;
   }
 
   private addChar(table: Uint8Array, parts: string[], ch: string): void {
@@ -739,6 +759,22 @@ function lookahead(node: Node): number {
       return Math.max(0, ...node.options.map(lookahead));
     case 'repeat':
       return lookahead(node.node);
+  }
+}
+
+/** False when a required position is an empty character set (Hyperscan: "Pattern can never match"). */
+function canMatch(node: Node): boolean {
+  switch (node.kind) {
+    case 'set':
+      return node.table === null || node.table.includes(1);
+    case 'assert':
+      return true;
+    case 'seq':
+      return node.items.every(canMatch);
+    case 'alt':
+      return node.options.some(canMatch);
+    case 'repeat':
+      return node.min === 0 || canMatch(node.node);
   }
 }
 

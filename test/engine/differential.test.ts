@@ -299,7 +299,10 @@ describe.skipIf(native === undefined)('differential: Hyperscan syntax, feature b
     ['\\P{L}', { utf8: true }], ['\\p{Cyrillic}', { utf8: true }], ['.', { utf8: true }], ['\\s', { utf8: true }],
     ['é', { utf8: true, caseless: true }], ['ab', { singlematch: true }],
     // refused by both
-    ['a(?=b)'], ['(a)\\1'], ['a++'], ['(?>a)'], ['a?'], ['a^b'], ['\\N'], ['a**'], ['\\bab', { utf8: true }], ['\\p{L}'],
+    ['a(?=b)'], ['(a)\\1'], ['a++'], ['(?>a)'], ['a?'], ['a^b'], ['\\N'], ['a**'], ['\\bab', { utf8: true }], ['\\p{Greek}'],
+    ['[...]'], ['x[.a-z.]'], ['[:alpha:]'], ['[^\\w[:^digit:]]'], ['a[^\\x00-\\xff]'],
+    // accepted by both
+    ['\\p{L}'], ['[\\p{Lu}\\d]'], ['[.a]'], ['[a[.]'],
   ];
   for (const [expression, flags] of features) {
     it(`agrees on ${JSON.stringify(expression)} ${JSON.stringify(flags ?? {})}`, () => {
