@@ -210,7 +210,7 @@ export class Redactor {
   }
 
   private replacementBytes(seg: Segment, source: Buffer): Buffer {
-    if (this.operator(seg.type) === 'label' && !this.includeMetadata && !this.preserveLength) {
+    if (this.operator(seg.type) === 'label' && !this.includeMetadata && !this.preserveLength && !this.markers[seg.type]?.includes('{')) {
       let fixed = this.fixedLabels.get(seg.type);
       if (fixed === undefined) {
         fixed = Buffer.from(this.label(seg, '', 'utf8'), 'utf8');

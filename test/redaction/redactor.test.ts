@@ -183,6 +183,13 @@ describe('Buffers', () => {
     expect(out.output.toString()).toBe('x [REDACTED:PAN]** y');
   });
 
+  it('fills custom marker placeholders per finding in Buffers too', () => {
+    const input = Buffer.from('a 4111111111111111 b 5555555555554444');
+    const r = new Redactor({ markers: { pan: '<{brand} {last4}>' } });
+    const out = r.redactBytes(input, mergeFindings([span(2, 18, 'pan', { brand: 'visa' }), span(21, 37, 'pan', { brand: 'mastercard' })]));
+    expect(out.output.toString()).toBe('a <visa 1111> b <mastercard 4444>');
+  });
+
   it('returns the input itself when there is nothing to redact', () => {
     const input = Buffer.from('nothing here');
     expect(new Redactor().redactBytes(input, []).output).toBe(input);
