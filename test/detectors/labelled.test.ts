@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { Detector } from '../../lib/detectors/detector.js';
-import type { Case } from '../fixtures/detectors/generate.js';
+import type { Case } from '../fixtures/detectors/cards.js';
 
 const cases: Case[] = readFileSync(new URL('../fixtures/detectors/labelled.jsonl', import.meta.url), 'utf8')
   .trim()
