@@ -14,6 +14,7 @@
 // Windows are emitted when the group ending them ends (next byte a non-digit) or at end of data.
 #include "card_windows.h"
 
+#include <algorithm>
 #include <cstring>
 #include <string_view>
 #include <utility>
@@ -32,6 +33,9 @@ constexpr unsigned kMaxGap = 3;
 constexpr unsigned kRing = 32;  // ring sizes for digits and groups; >= kMaxPanDigits + 1
 
 using Mode = CardWindowScanState::Mode;
+
+inline unsigned ctz(uint64_t x) { return static_cast<unsigned>(__builtin_ctzll(x)); }
+inline unsigned popcount(uint64_t x) { return static_cast<unsigned>(__builtin_popcountll(x)); }
 
 inline bool isDigit(uint8_t c) { return static_cast<uint8_t>(c - '0') < 10; }
 
@@ -101,10 +105,12 @@ constexpr uint8_t kDoubled[10] = {0, 2, 4, 6, 8, 1, 3, 5, 7, 9};
 //
 // digit: bit i set when byte i is '0'..'9'. breaker: bit i set when byte i is none of digit,
 // ASCII separator, or byte >= 0x80 (which may belong to a Unicode separator). Breakers end runs.
+// high: bit i set when byte i is >= 0x80.
 
 struct Masks {
   uint64_t digit;
   uint64_t breaker;
+  uint64_t high;
 };
 
 // Nibble tables for the PSHUFB classifier: class = kHigh[b >> 4] & kLow[b & 15].
@@ -123,11 +129,12 @@ struct ScalarClassifier {
       for (int b = 0; b < 256; ++b) t.cls[b] = kLowNibbles[b & 15] & kHighNibbles[b >> 4];
       return t;
     }();
-    Masks m{0, 0};
+    Masks m{0, 0, 0};
     for (unsigned i = 0; i < 64; ++i) {
       const uint8_t cls = table.cls[p[i]];
       m.digit |= static_cast<uint64_t>(cls >> 7) << i;
       m.breaker |= static_cast<uint64_t>(cls == 0) << i;
+      m.high |= static_cast<uint64_t>(p[i] >> 7) << i;
     }
     return m;
   }
@@ -141,7 +148,7 @@ struct Sse2Classifier {
     const __m128i le9 = _mm_cmpeq_epi8(_mm_min_epu8(x, _mm_set1_epi8('9')), x);
     return static_cast<uint32_t>(_mm_movemask_epi8(_mm_and_si128(ge0, le9)));
   }
-  static inline uint32_t keep16(__m128i x) {  // digit, ASCII separator or >= 0x80
+  static inline uint32_t separators16(__m128i x) {  // ASCII separator or digit
     __m128i s = _mm_cmpeq_epi8(x, _mm_set1_epi8(' '));
     s = _mm_or_si128(s, _mm_cmpeq_epi8(x, _mm_set1_epi8('\t')));
     s = _mm_or_si128(s, _mm_cmpeq_epi8(x, _mm_set1_epi8('\n')));
@@ -151,16 +158,17 @@ struct Sse2Classifier {
     const __m128i ge = _mm_cmpeq_epi8(_mm_max_epu8(x, _mm_set1_epi8(0x2D)), x);
     const __m128i le = _mm_cmpeq_epi8(_mm_min_epu8(x, _mm_set1_epi8(0x39)), x);
     s = _mm_or_si128(s, _mm_and_si128(ge, le));
-    return static_cast<uint32_t>(_mm_movemask_epi8(s) | _mm_movemask_epi8(x));
+    return static_cast<uint32_t>(_mm_movemask_epi8(s));
   }
   static inline Masks classify(const uint8_t* p) {
-    uint64_t d = 0, k = 0;
+    uint64_t d = 0, k = 0, h = 0;
     for (unsigned i = 0; i < 4; ++i) {
       const __m128i x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + 16 * i));
       d |= static_cast<uint64_t>(digits16(x)) << (16 * i);
-      k |= static_cast<uint64_t>(keep16(x)) << (16 * i);
+      k |= static_cast<uint64_t>(separators16(x)) << (16 * i);
+      h |= static_cast<uint64_t>(static_cast<uint32_t>(_mm_movemask_epi8(x))) << (16 * i);
     }
-    return Masks{d, ~k};
+    return Masks{d, ~(k | h), h};
   }
 };
 
@@ -187,7 +195,9 @@ struct Avx2Classifier {
         static_cast<uint64_t>(
             static_cast<uint32_t>(_mm256_movemask_epi8(_mm256_cmpeq_epi8(c1, zero))))
             << 32;
-    return Masks{d, b};
+    const uint64_t h = static_cast<uint32_t>(_mm256_movemask_epi8(x0)) |
+                       static_cast<uint64_t>(static_cast<uint32_t>(_mm256_movemask_epi8(x1))) << 32;
+    return Masks{d, b, h};
   }
 };
 #endif
@@ -216,11 +226,18 @@ class CardWindowScanner {
   template <class C>
   static inline Masks masksAt(const uint8_t* d, size_t p, size_t n) {
     if (n - p >= 64) return C::classify(d + p);
-    // Tail: zero padding classifies as breakers, so no stretch runs past the end unseen.
+    // Tail: the padding is neither digit nor breaker, so a stretch reaching the end stays open.
     alignas(64) uint8_t buf[64] = {};
     std::memcpy(buf, d + p, n - p);
-    return C::classify(buf);
+    Masks m = C::classify(buf);
+    m.breaker &= (uint64_t{1} << (n - p)) - 1;
+    return m;
   }
+
+  inline void innerStretches(const uint8_t* d, size_t p, const Masks& m, uint64_t inner);
+  template <class C>
+  inline void openStretch(const uint8_t* d, size_t from, size_t stop, size_t n);
+  inline void walkAscii(const uint8_t* d, size_t p, uint64_t digits, uint64_t span);
 
   // The state machine over d[i..to). untilIdle: return as soon as no run is open (the SIMD
   // skipper takes over from there). Returns the first byte not consumed.
@@ -318,12 +335,21 @@ void CardWindowScanner::endGroup(uint64_t end, int next) {
   s_.groups[index % kRing] = {s_.groupStart, s_.groupDigitFrom};
   if (digitEnd < kMinPanDigits) return;  // the whole run so far is too short for a window
   const uint32_t id = f_.id_;
+  // The n digits ending the run pass? The table lookup first, then the digits in order.
+  auto passes = [&](unsigned n) {
+    const uint64_t from = digitEnd - n;
+    const unsigned two = s_.digits[from % kRing] * 10u + s_.digits[(from + 1) % kRing];
+    if (!((f_.prefix2_[two] >> n) & 1)) return false;
+    uint8_t w[kMaxPanDigits];
+    for (unsigned k = 0; k < n; ++k) w[k] = s_.digits[(from + k) % kRing];
+    return f_.windowPasses(w, n);
+  };
   const uint64_t groupDigits = digitEnd - s_.groupDigitFrom;
   if (groupDigits > kMaxPanDigits) {
     // Suffix windows of a long group followed by a track 2 field separator; start ascending.
     if (next != '=' && next != 'D') return;
     for (unsigned n = kMaxPanDigits; n >= kMinPanDigits; --n) {
-      if (f_.windowPasses(s_.digits, digitEnd, n)) out_.push_back(Match{id, end - n, end});
+      if (passes(n)) out_.push_back(Match{id, end - n, end});
     }
     return;
   }
@@ -335,61 +361,140 @@ void CardWindowScanner::endGroup(uint64_t end, int next) {
     const auto& g = s_.groups[a % kRing];
     const unsigned n = static_cast<unsigned>(digitEnd - g.digitFrom);
     if (n < kMinPanDigits) break;  // later groups only hold fewer digits
-    if (f_.windowPasses(s_.digits, digitEnd, n)) out_.push_back(Match{id, g.start, end});
+    if (passes(n)) out_.push_back(Match{id, g.start, end});
   }
 }
 
+// Block-level walk over 64-byte masks. A stretch (maximal non-breaker bytes) either lies inside
+// one block, between its first and last breaker, or is "open" across block starts; the open one
+// carries its first digit and digit count from block to block. Only stretches with >= 12 digits
+// reach the state machine; inside a block, those must also be >= 12 bytes long, which a few
+// shifts of the non-breaker mask reveal without visiting each stretch.
 template <class C>
 inline void CardWindowScanner::scan(const uint8_t* d, size_t n, bool final) {
   size_t p = 0;
   if (s_.mode != Mode::kIdle) p = walk(d, 0, n, true);  // finish the run left by the last write
-  while (p < n) {
+  size_t openFirst = 0;  // the open stretch's first digit, when openCount > 0
+  unsigned openCount = 0;
+  for (; p < n; p += 64) {
     const Masks m = masksAt<C>(d, p, n);
-    uint64_t digits = m.digit;
-    size_t next = p + 64;
-    while (digits != 0) {
-      const unsigned k = static_cast<unsigned>(__builtin_ctzll(digits));
-      const uint64_t breakers = m.breaker & (~uint64_t{0} << k);
-      size_t end;  // the stretch of non-breakers holding digit k is d[p + k .. end)
-      unsigned count;
-      if (breakers != 0) {
-        const unsigned e = static_cast<unsigned>(__builtin_ctzll(breakers));
-        count = static_cast<unsigned>(__builtin_popcountll(digits & ((uint64_t{1} << e) - 1)));
-        end = p + e;
-        digits &= ~uint64_t{0} << e;
-        if (end < n) {
-          if (count >= kMinPanDigits) walk(d, p + k, end + 1, false);  // ends idle at the breaker
-          continue;
-        }
-      } else {
-        // The stretch goes on past this block: follow it block by block.
-        count = static_cast<unsigned>(__builtin_popcountll(digits));
-        size_t q = p + 64;
-        end = n;
-        while (q < n) {
-          const Masks mq = masksAt<C>(d, q, n);
-          if (mq.breaker != 0) {
-            const unsigned e = static_cast<unsigned>(__builtin_ctzll(mq.breaker));
-            count += static_cast<unsigned>(__builtin_popcountll(mq.digit & ((uint64_t{1} << e) - 1)));
-            end = q + e;
-            break;
-          }
-          count += static_cast<unsigned>(__builtin_popcountll(mq.digit));
-          q += 64;
-        }
-        if (end < n) {
-          if (count >= kMinPanDigits) walk(d, p + k, end + 1, false);
-          next = end + 1;
-          break;
-        }
+    if (m.breaker == 0) {
+      if (m.digit != 0) {
+        if (openCount == 0) openFirst = p + ctz(m.digit);
+        openCount += popcount(m.digit);
       }
-      // The stretch reaches the end of the chunk. At the end of data a short one is done with;
-      // otherwise the state machine carries it into the next write.
-      if (!final || count >= kMinPanDigits) walk(d, p + k, n, false);
-      next = n;
-      break;
+      continue;
     }
-    p = next;
+    const unsigned first = ctz(m.breaker);
+    const unsigned last = 63 - static_cast<unsigned>(__builtin_clzll(m.breaker));
+    // 1. The open stretch ends at the first breaker.
+    const uint64_t head = m.digit & ((uint64_t{1} << first) - 1);
+    if (head != 0) {
+      if (openCount == 0) openFirst = p + ctz(head);
+      openCount += popcount(head);
+    }
+    if (openCount >= kMinPanDigits) openStretch<C>(d, openFirst, p + first, n);
+    // 2. Stretches between the first and the last breaker.
+    const uint64_t inner = ~((uint64_t{2} << first) - 1) & ((uint64_t{1} << last) - 1);
+    if (popcount(m.digit & inner) >= kMinPanDigits) innerStretches(d, p, m, inner);
+    // 3. The stretch after the last breaker stays open.
+    const uint64_t tail = m.digit & ~((uint64_t{2} << last) - 1);
+    openCount = popcount(tail);
+    if (tail != 0) openFirst = p + ctz(tail);
+  }
+  // The stretch still open at the end of the chunk. At the end of data a short one is done with;
+  // otherwise the state machine carries it into the next write.
+  if (openCount > 0 && (!final || openCount >= kMinPanDigits)) walk(d, openFirst, n, false);
+}
+
+// A stretch that began in an earlier block of this chunk: d[from] is its first digit, d[stop] the
+// breaker ending it. Short and ASCII-only (the usual case), it is re-read as one 64-byte block.
+template <class C>
+inline void CardWindowScanner::openStretch(const uint8_t* d, size_t from, size_t stop, size_t n) {
+  if (stop - from < 64) {
+    const Masks m = masksAt<C>(d, from, n);
+    const uint64_t span = (uint64_t{1} << (stop - from)) - 1;
+    if ((m.high & span) == 0) {
+      walkAscii(d, from, m.digit & span, span);
+      return;
+    }
+  }
+  walk(d, from, stop + 1, false);
+}
+
+inline void CardWindowScanner::innerStretches(const uint8_t* d, size_t p, const Masks& m, uint64_t inner) {
+  // Bit i of long12 set: bytes i..i+11 are all non-breakers.
+  const uint64_t keep = ~m.breaker;
+  const uint64_t x2 = keep & (keep >> 1);
+  const uint64_t x4 = x2 & (x2 >> 2);
+  const uint64_t x12 = x4 & (x4 >> 4) & (x4 >> 8);
+  uint64_t candidates = x12 & inner;
+  while (candidates != 0) {
+    const unsigned k = ctz(candidates);
+    const unsigned start = 64 - static_cast<unsigned>(__builtin_clzll(m.breaker & ((uint64_t{1} << k) - 1)));
+    const unsigned end = ctz(m.breaker & (~uint64_t{0} << k));
+    const uint64_t span = (~uint64_t{0} << start) & ((uint64_t{1} << end) - 1);
+    const uint64_t digits = m.digit & span;
+    if (popcount(digits) >= kMinPanDigits) {
+      if ((m.high & span) == 0) {
+        walkAscii(d, p, digits, span);
+      } else {
+        walk(d, p + ctz(digits), p + end + 1, false);
+      }
+    }
+    candidates &= ~uint64_t{0} << end;
+  }
+}
+
+// The state machine's result on a stretch of digits and ASCII separators only, within 64 bytes
+// from d[p] (span: its bytes), followed by a breaker. No byte-by-byte walk: groups are the runs
+// of set bits in digits, a gap joins two groups exactly when it is at most 3 bytes (= 3 units)
+// long, and a window starts at a group start whose first two digits some range may issue. Most
+// group starts fail that table lookup, so most stretches cost a few bit operations per group.
+inline void CardWindowScanner::walkAscii(const uint8_t* d, size_t p, uint64_t digits, uint64_t span) {
+  const uint64_t gaps = span & ~digits;
+  const uint64_t gap4 = gaps & (gaps >> 1) & (gaps >> 2) & (gaps >> 3);
+  const uint64_t longGaps = gap4 | (gap4 << 1) | (gap4 << 2) | (gap4 << 3);  // runs stop here
+  const uint64_t groupStarts = digits & ~(digits << 1);
+  const uint64_t groupEnds = digits & ~(digits >> 1);  // last digit of each group
+  const uint32_t id = f_.id_;
+  const uint64_t base = s_.base + p;
+  const size_t before = out_.size();
+  uint8_t w[kMaxPanDigits];
+  for (uint64_t starts = groupStarts; starts != 0; starts &= starts - 1) {
+    const unsigned a = ctz(starts);
+    const uint64_t later = digits & (~uint64_t{1} << a);  // digits after the first one
+    if (later == 0) break;
+    const uint32_t lengths = f_.prefix2_[(d[p + a] - '0') * 10u + (d[p + ctz(later)] - '0')];
+    if (lengths == 0) continue;
+    for (uint64_t ends = groupEnds & (~uint64_t{0} << a); ends != 0; ends &= ends - 1) {
+      const unsigned b = ctz(ends) + 1;  // window d[p + a .. p + b)
+      const uint64_t window = (~uint64_t{0} << a) & ((uint64_t{2} << (b - 1)) - 1);
+      if ((longGaps & window) != 0) break;
+      const unsigned n = popcount(digits & window);
+      if (n > kMaxPanDigits) break;
+      if (n < kMinPanDigits || !((lengths >> n) & 1)) continue;
+      unsigned k = 0;
+      for (uint64_t bits = digits & window; bits != 0; bits &= bits - 1) {
+        w[k++] = static_cast<uint8_t>(d[p + ctz(bits)] - '0');
+      }
+      if (f_.windowPasses(w, n)) out_.push_back(Match{id, base + a, base + b});
+    }
+  }
+  // Suffix windows: only the last group can be followed by '=' or 'D' (both breakers).
+  const unsigned lastEnd = 64 - static_cast<unsigned>(__builtin_clzll(digits));
+  const unsigned lastStart = 63 - static_cast<unsigned>(__builtin_clzll(groupStarts));
+  if (lastEnd - lastStart > kMaxPanDigits && (d[p + lastEnd] == '=' || d[p + lastEnd] == 'D')) {
+    for (unsigned n = kMaxPanDigits; n >= kMinPanDigits; --n) {
+      for (unsigned k = 0; k < n; ++k) w[k] = static_cast<uint8_t>(d[p + lastEnd - n + k] - '0');
+      if (f_.windowPasses(w, n)) out_.push_back(Match{id, base + lastEnd - n, base + lastEnd});
+    }
+  }
+  // Found start-major; the contract (and streaming) orders by end, then start.
+  if (out_.size() - before > 1) {
+    std::sort(out_.begin() + static_cast<std::ptrdiff_t>(before), out_.end(), [](const Match& x, const Match& y) {
+      return x.end != y.end ? x.end < y.end : x.start < y.start;
+    });
   }
 }
 
@@ -460,18 +565,14 @@ CardWindowFinder::CardWindowFinder(uint32_t id, std::vector<IssuerRangeC> ranges
   }
 }
 
-bool CardWindowFinder::windowPasses(const uint8_t* ring, uint64_t digitEnd, unsigned n) const {
-  const uint64_t from = digitEnd - n;
-  const unsigned two = ring[from % kRing] * 10u + ring[(from + 1) % kRing];
+bool CardWindowFinder::windowPasses(const uint8_t* w, unsigned n) const {
+  const unsigned two = w[0] * 10u + w[1];
   if (!((prefix2_[two] >> n) & 1)) return false;
   unsigned sum = 0;
-  for (unsigned r = 0; r < n; ++r) {
-    const uint8_t digit = ring[(digitEnd - 1 - r) % kRing];
-    sum += (r & 1) ? kDoubled[digit] : digit;
-  }
+  for (unsigned r = 0; r < n; ++r) sum += (r & 1) ? kDoubled[w[n - 1 - r]] : w[n - 1 - r];
   if (sum % 10 != 0) return false;
   char text[kMaxPanDigits];
-  for (unsigned k = 0; k < n; ++k) text[k] = static_cast<char>('0' + ring[(from + k) % kRing]);
+  for (unsigned k = 0; k < n; ++k) text[k] = static_cast<char>('0' + w[k]);
   // The reference: the first from.length digits, compared as strings with from and to.
   for (const uint32_t r : candidates_[n - kMinPanDigits][two]) {
     const IssuerRangeC& range = ranges_[r];

@@ -44,8 +44,8 @@ class CardWindowFinder {
   friend class CardWindowScanner;  // card_windows.cc: the byte walk that uses these tables
 
  private:
-  // True when the n digits ending at index digitEnd of the ring pass the issuer and Luhn checks.
-  bool windowPasses(const uint8_t* ring, uint64_t digitEnd, unsigned n) const;
+  // True when the n digit values w[0..n) pass the issuer-range and Luhn checks.
+  bool windowPasses(const uint8_t* w, unsigned n) const;
 
   uint32_t id_;
   std::vector<IssuerRangeC> ranges_;
