@@ -247,7 +247,10 @@ export function createGatewayHandler(options: GatewayOptions): (req: IncomingMes
       return;
     }
     if (req.method === 'GET' && url.pathname === '/v1/models') {
-      const data = router.targets.map((t) => ({ id: t.model ?? t.id, object: 'model', created: 0, owned_by: t.provider }));
+      // Only targets a request can reach: compliant ones, or the fallback.
+      const rejected = new Set(router.rejected.map((r) => r.id));
+      const reachable = router.targets.filter((t) => !rejected.has(t.id) || t.id === router.policy.on_no_compliant_provider);
+      const data = reachable.map((t) => ({ id: t.model ?? t.id, object: 'model', created: 0, owned_by: t.provider }));
       res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ object: 'list', data }));
       return;
     }

@@ -190,6 +190,13 @@ describe('POST /v1/embeddings', () => {
   });
 });
 
+describe('GET /v1/models', () => {
+  it('lists the targets a request can reach', async () => {
+    const models = await client.models.list();
+    expect(models.data.map((m) => [m.id, m.owned_by])).toEqual([['gpt-5.4-mini-mini', 'openai']]);
+  });
+});
+
 describe('errors', () => {
   it('refuses bad JSON and unknown paths with OpenAI-style bodies', async () => {
     const base = client.baseURL;
