@@ -3,20 +3,30 @@
  * has run for a moment, redrawn at most 10 times a second, erased at the end. No colour when
  * NO_COLOR is set (https://no-color.org).
  */
+/** Where the bar is drawn: stderr, or anything with the same two members. */
+export interface ProgressSink {
+  write(text: string): unknown;
+  readonly isTTY?: boolean;
+}
+
 export interface ProgressOptions {
-  readonly stream: NodeJS.WriteStream;
+  readonly stream: ProgressSink;
   readonly env: NodeJS.ProcessEnv;
   /** Total bytes when known. */
   readonly total?: number;
   readonly enabled?: boolean;
+  /** Draw only once the work has run this long (default 300 ms: short work shows no bar). */
+  readonly delayMs?: number;
+  /** Redraw at most this often (default 100 ms). */
+  readonly intervalMs?: number;
 }
 
-const DELAY_MS = 300;
-const INTERVAL_MS = 100;
 const WIDTH = 24;
 
 export class Progress {
-  readonly #stream: NodeJS.WriteStream;
+  readonly #stream: ProgressSink;
+  readonly #delayMs: number;
+  readonly #intervalMs: number;
   readonly #active: boolean;
   readonly #color: boolean;
   readonly #started = Date.now();
@@ -29,14 +39,16 @@ export class Progress {
     this.#active = (options.enabled ?? true) && options.stream.isTTY === true;
     this.#color = this.#active && !('NO_COLOR' in options.env && options.env['NO_COLOR'] !== '');
     this.#total = options.total;
+    this.#delayMs = options.delayMs ?? 300;
+    this.#intervalMs = options.intervalMs ?? 100;
   }
 
   update(done: number, label = ''): void {
     if (!this.#active) return;
     const now = Date.now();
-    if (now - this.#started < DELAY_MS || now - this.#lastDraw < INTERVAL_MS) return;
+    if (now - this.#started < this.#delayMs || now - this.#lastDraw < this.#intervalMs) return;
     this.#lastDraw = now;
-    const seconds = (now - this.#started) / 1000;
+    const seconds = Math.max(now - this.#started, 1) / 1000;
     const rate = `${formatBytes(done / seconds)}/s`;
     let bar = '';
     if (this.#total && this.#total > 0) {
