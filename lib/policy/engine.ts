@@ -379,6 +379,10 @@ export class PolicyEngine {
 
   private runObservers(s: MutableState): void {
     for (const link of this.observers) {
+      if (link.appliesWhen === 'provider-call' && s.context.providerCall !== true) {
+        s.skipped.push(link.name);
+        continue;
+      }
       try {
         const outcome = link.evaluate(snapshot(s));
         s.applied.push(link.name);
