@@ -1,0 +1,164 @@
+import { describe, expect, it } from 'vitest';
+import { Detector, detect } from '../../lib/detectors/detector.js';
+import { DetectorError } from '../../lib/detectors/errors.js';
+import { brandOf } from '../../lib/detectors/iin.js';
+
+const engines = ['javascript', 'hyperscan'] as const;
+const brief = (findings: ReturnType<Detector['detect']>) => findings.map((f) => [f.type, f.start, f.end]);
+
+function codeOf(fn: () => unknown): string | undefined {
+  try {
+    fn();
+  } catch (error) {
+    return (error as DetectorError).code;
+  }
+  return undefined;
+}
+
+describe.each(engines)('Detector on the %s engine', (engine) => {
+  const detector = new Detector({ engine });
+
+  it('reports its engine and sensitivity', () => {
+    expect(detector.engine).toBe(engine);
+    expect(detector.sensitivity).toBe('standard');
+  });
+
+  it('reports a finding with every field, and the raw value only on request', () => {
+    const [finding] = detector.detect('card 4111 1111 1111 1111');
+    expect(finding).toEqual({
+      type: 'pan',
+      brand: 'visa',
+      start: 5,
+      end: 24,
+      confidence: 0.97,
+      detector: 'pci.pan',
+      flags: { testCard: true, masked: false, evasion: false },
+    });
+    expect(detector.detect('card 4111 1111 1111 1111', { includeValues: true })[0]?.value).toBe('4111 1111 1111 1111');
+  });
+
+  it('flags published test cards but not other valid numbers', () => {
+    const other = '4539578763621486';
+    expect(brandOf(other)).toBe('visa');
+    expect(detector.detect(`card ${other}`)[0]?.flags.testCard).toBe(false);
+    expect(detector.detect('card 5555555555554444')[0]?.flags.testCard).toBe(true);
+  });
+
+  it('reports a whole track as one finding, not a track and a PAN', () => {
+    expect(brief(detector.detect('t2 ;4111111111111111=27051010000000000? end'))).toEqual([['track2', 3, 39]]);
+    expect(brief(detector.detect('%B4111111111111111^DOE/JOHN^2705101000000?'))).toEqual([['track1', 0, 42]]);
+  });
+
+  it('reports masked PANs as masked only', () => {
+    const findings = detector.detect('card 411111******1111');
+    expect(findings).toHaveLength(1);
+    expect(findings[0]).toMatchObject({ type: 'masked_pan', brand: 'visa', start: 5, end: 21, flags: { masked: true } });
+  });
+
+  it('uses the PAN brand for the CVV length: 4 digits for Amex, 3 for others', () => {
+    expect(brief(detector.detect('amex 378282246310005 cvv 1234'))).toEqual([['pan', 5, 20], ['cvv', 25, 29]]);
+    expect(brief(detector.detect('amex 378282246310005 cvv 123'))).toEqual([['pan', 5, 20]]);
+    expect(brief(detector.detect('visa 4111111111111111 cvv 1234'))).toEqual([['pan', 5, 21]]);
+    expect(brief(detector.detect('cvv 1234'))).toEqual([['cvv', 4, 8]]);
+  });
+
+  it('maps findings to UTF-16 offsets for strings and byte offsets for Buffers', () => {
+    const text = 'ñandú card ４１１１ １１１１ １１１１ １１１１!';
+    const [f] = detector.detect(text);
+    expect(text.slice(f!.start, f!.end)).toBe('４１１１ １１１１ １１１１ １１１１');
+    expect(f!.flags.evasion).toBe(true);
+    const bytes = Buffer.from(text, 'utf8');
+    const [g] = detector.detect(bytes);
+    expect(bytes.subarray(g!.start, g!.end).toString('utf8')).toBe('４１１１ １１１１ １１１１ １１１１');
+  });
+
+  it('compiles custom patterns into the same database and merges their overlapping ends', () => {
+    const d = new Detector({ engine, customPatterns: [{ name: 'auth', expression: 'AUTH-[0-9A-Z]{6,12}' }] });
+    expect(d.detect('ok AUTH-ABC123XYZ done card 4111111111111111')).toEqual([
+      { type: 'custom', start: 3, end: 17, confidence: 1, detector: 'dlp:auth', flags: { testCard: false, masked: false, evasion: false } },
+      expect.objectContaining({ type: 'pan', start: 28, end: 44 }),
+    ]);
+  });
+
+  it('matches blocked terms case-insensitively as whole words, and fuzzily within maxDistance', () => {
+    const d = new Detector({ engine, blockedTerms: [{ term: 'Project Falcon' }, { term: 'nightingale', maxDistance: 1 }] });
+    expect(brief(d.detect('about project falcon and project falconry'))).toEqual([['blocked_term', 6, 20]]);
+    // nightingal (1 deletion) and NIGHTINGALE match; nitingale and bnightingalex (2 edits as words) do not.
+    expect(brief(d.detect('the nightingal plan, NIGHTINGALE and nitingale, not bnightingalex'))).toEqual([
+      ['blocked_term', 4, 14],
+      ['blocked_term', 21, 32],
+    ]);
+    expect(d.detect('Nightingale')[0]?.detector).toBe('dlp:blocked_term');
+  });
+
+  it('serializes its database and rebuilds from it without compiling', () => {
+    const copy = new Detector({ engine, serialized: detector.serialize() });
+    expect(copy.engine).toBe(engine);
+    expect(copy.detect('cc 5555 5555 5555 4444 cvv 321')).toEqual(detector.detect('cc 5555 5555 5555 4444 cvv 321'));
+  });
+
+  it('finds nothing in the empty input', () => {
+    expect(detector.detect('')).toEqual([]);
+    expect(detector.detect(new Uint8Array(0))).toEqual([]);
+    expect(detector.detectBatch([])).toEqual([]);
+  });
+});
+
+describe('sensitivity levels', () => {
+  const text = 'ref ab_4111111111111111 and uid=5555555555554444';
+  it('standard rejects a PAN attached to a word and after an identifier key', () => {
+    expect(new Detector({ engine: 'javascript' }).detect(text)).toEqual([]);
+  });
+  it('high accepts the attached one at low confidence, still not the identifier', () => {
+    const found = new Detector({ engine: 'javascript', sensitivity: 'high' }).detect(text);
+    expect(found.map((f) => [f.start, f.end, f.confidence])).toEqual([[7, 23, 0.5]]);
+  });
+  it('restricted reports both, the identifier at the lowest confidence', () => {
+    const found = new Detector({ engine: 'javascript', sensitivity: 'restricted' }).detect(text);
+    expect(found.map((f) => [f.start, f.end, f.confidence])).toEqual([[7, 23, 0.35], [32, 48, 0.35]]);
+  });
+});
+
+describe('errors', () => {
+  it('names a bad option with a stable code', () => {
+    expect(codeOf(() => new Detector({ sensitivity: 'max' as never }))).toBe('ERR_INVALID_OPTIONS');
+    expect(codeOf(() => new Detector({ customPatterns: [{ name: '', expression: 'x' }] }))).toBe('ERR_INVALID_OPTIONS');
+    expect(codeOf(() => new Detector({ customPatterns: [{ name: 'a', expression: 'x' }, { name: 'a', expression: 'y' }] }))).toBe('ERR_INVALID_OPTIONS');
+    expect(codeOf(() => new Detector({ blockedTerms: [{ term: 'abc', maxDistance: 2 }] }))).toBe('ERR_INVALID_OPTIONS');
+    expect(codeOf(() => new Detector({ blockedTerms: [{ term: 'falcon', maxDistance: 3 }] }))).toBe('ERR_INVALID_OPTIONS');
+  });
+
+  it.each(engines)('names the custom pattern that does not compile (%s), never falling back silently', (engine) => {
+    let error: DetectorError | undefined;
+    try {
+      new Detector({ engine, customPatterns: [{ name: 'broken', expression: 'a(b' }] });
+    } catch (e) {
+      error = e as DetectorError;
+    }
+    expect(error?.code).toBe('ERR_PATTERN_COMPILE');
+    expect(error?.message).toMatch(/^custom pattern "broken" failed to compile/);
+  });
+
+  it('rejects input that is neither a string nor bytes', () => {
+    expect(codeOf(() => new Detector({ engine: 'javascript' }).detect(42 as never))).toBe('ERR_INVALID_INPUT');
+  });
+
+  it('fails closed with ERR_DETECTION_FAILED when the database is gone', () => {
+    const d = new Detector({ engine: 'javascript' });
+    d.close();
+    let error: DetectorError | undefined;
+    try {
+      d.detect('card 4111111111111111');
+    } catch (e) {
+      error = e as DetectorError;
+    }
+    expect(error?.code).toBe('ERR_DETECTION_FAILED');
+    expect(error?.message).not.toContain('4111');
+  });
+});
+
+describe('detect()', () => {
+  it('uses a lazily created default detector', () => {
+    expect(detect('pan=4111111111111111').map((f) => f.type)).toEqual(['pan']);
+  });
+});
