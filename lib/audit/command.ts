@@ -9,6 +9,7 @@ import { parseArgs } from 'node:util';
 import type { Writable } from 'node:stream';
 import { resolveSecret } from '../routing/secret.js';
 import { CSV_COLUMNS, csvRow } from './csv.js';
+import { trailFiles } from './files.js';
 import { matches, parseTime, readRecords, type RecordFilter } from './query.js';
 import { verifyTrail } from './verify.js';
 
@@ -167,42 +168,64 @@ export async function eventsCommand(argv: string[]): Promise<number> {
   return 0;
 }
 
-/** Polls the active file for appended lines until SIGINT/SIGTERM; copes with rotation. */
+/**
+ * Polls the active file for appended lines until SIGINT/SIGTERM. Rotation renames the active file
+ * (same inode, new name) and starts a new one: the rest of the renamed file, and any file rotated
+ * after it, are read before following the new active file from its start.
+ */
 async function follow(path: string, filter: RecordFilter, format: (r: Record<string, unknown>) => string): Promise<void> {
-  const size = (): number => {
+  const inode = (p: string): number | undefined => {
     try {
-      return statSync(path).size;
+      return statSync(p).ino;
     } catch {
-      return 0;
+      return undefined;
     }
   };
-  let offset = size();
+  let ino = inode(path);
+  let offset = ino === undefined ? 0 : statSync(path).size;
   let partial = '';
-  const poll = (): void => {
-    const now = size();
-    if (now < offset) offset = 0; // rotated: the active file started over
-    if (now === offset) return;
-    const fd = openSync(path, 'r');
-    try {
-      const buf = Buffer.alloc(now - offset);
-      readSync(fd, buf, 0, buf.length, offset);
-      offset = now;
-      const text = partial + buf.toString('utf8');
-      const lines = text.split('\n');
-      partial = lines.pop() ?? '';
-      for (const line of lines) {
-        try {
-          const r = JSON.parse(line) as Record<string, unknown>;
-          if (matches(r, filter)) process.stdout.write(format(r));
-        } catch {
-          // Not a record: verify reports it; following just skips it.
-        }
+  const emit = (text: string): void => {
+    const lines = (partial + text).split('\n');
+    partial = lines.pop() ?? '';
+    for (const line of lines) {
+      try {
+        const r = JSON.parse(line) as Record<string, unknown>;
+        if (matches(r, filter)) process.stdout.write(format(r));
+      } catch {
+        // Not a record: verify reports it; following just skips it.
       }
+    }
+  };
+  const readFrom = (file: string, from: number): number => {
+    const fd = openSync(file, 'r');
+    try {
+      const size = statSync(file).size;
+      if (size <= from) return from;
+      const buf = Buffer.alloc(size - from);
+      readSync(fd, buf, 0, buf.length, from);
+      emit(buf.toString('utf8'));
+      return size;
     } finally {
       closeSync(fd);
     }
   };
+  const poll = (): void => {
+    const now = inode(path);
+    if (now === undefined) return;
+    if (ino !== undefined && now !== ino) {
+      const files = trailFiles(path).filter((f) => f.index > 0);
+      const old = files.findIndex((f) => inode(f.path) === ino);
+      if (old >= 0) {
+        readFrom(files[old]!.path, offset);
+        for (const later of files.slice(old + 1)) readFrom(later.path, 0);
+      }
+      offset = 0;
+    }
+    ino = now;
+    offset = readFrom(path, offset);
+  };
   const timer = setInterval(poll, 250);
+  process.stderr.write(`following ${path} (Ctrl-C to stop)\n`);
   await new Promise<void>((resolve) => {
     const stop = (): void => {
       clearInterval(timer);
