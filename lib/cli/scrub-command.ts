@@ -13,7 +13,7 @@ import { addSummary, emptySummary, type ScrubSummary } from '../stream/summary.j
 import type { ScrubFormat } from '../stream/types.js';
 import { ScrubPool } from '../workers/pool.js';
 import { scrubFileParallel, scrubStreamParallel, type ParallelScrubOptions } from '../workers/scrub-file.js';
-import { toCliError, usage } from './errors.js';
+import { CliError, toCliError, usage } from './errors.js';
 import { EXIT } from './exit-codes.js';
 import { SCRUB_HELP } from './help.js';
 import { formatBytes, Progress } from './progress.js';
@@ -80,7 +80,7 @@ export async function scrubCommand(argv: string[]): Promise<number> {
           try {
             await mkdir(dirname(target), { recursive: true });
           } catch (error) {
-            throw toCliError(error, `cannot create ${dirname(target)}`);
+            throw new CliError('ERR_CANT_CREATE', `cannot create ${dirname(target)}: ${(error as Error).message}`, { cause: error });
           }
           const result = await scrubFileParallel(file.path, target, {
             ...common,

@@ -42,10 +42,19 @@ export async function scrubInto(
   const inFlight: InFlight[] = [];
   const maxInFlight = pool ? 2 * pool.threads : 0;
 
+  // A write error (disk full, closed pipe) surfaces at the next write instead of crashing the
+  // process as an unhandled 'error' event.
+  let sinkError: Error | null = null;
+  const onSinkError = (error: Error): void => {
+    sinkError ??= error;
+  };
+  sink.on('error', onSinkError);
+
   const writeOldest = async (): Promise<void> => {
     const next = inFlight.shift()!;
     const result = await next.result;
     addResult(summary, next.bytesIn, result);
+    if (sinkError) throw sinkError;
     if (result.output.length > 0 && !sink.write(result.output)) await drained(sink);
     options.onProgress?.(summary.bytesIn);
   };
@@ -64,9 +73,12 @@ export async function scrubInto(
     const rest = segmenter.end();
     if (rest) await submit(rest);
     while (inFlight.length > 0) await writeOldest();
+    if (sinkError) throw sinkError;
   } catch (error) {
     inFlight.length = 0;
     throw error;
+  } finally {
+    sink.off('error', onSinkError);
   }
   return summary;
 }

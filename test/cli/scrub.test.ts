@@ -154,5 +154,10 @@ describe('cardveil scrub', () => {
     }
     const missing = await runCli(['scrub', join(dir, 'nope.log'), '-o', join(dir, 'o')]);
     expect(missing.code).toBe(66);
+    const blocker = join(dir, 'a-file');
+    writeFileSync(blocker, 'x');
+    const cantCreate = await runCli(['scrub', join(ROOT, 'examples/sample.log'), '-o', join(blocker, 'sub')]);
+    expect(cantCreate.code).toBe(73);
+    expect(cantCreate.stderr).toMatch(/^cardveil: cannot create .*a-file\/sub: ENOTDIR/);
   });
 });

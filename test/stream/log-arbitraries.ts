@@ -44,6 +44,25 @@ export const logBytes: fc.Arbitrary<Buffer> = fc
   .tuple(logText, fc.array(fc.uint8Array({ maxLength: 12 }), { maxLength: 4 }))
   .map(([text, blobs]) => Buffer.concat([Buffer.from(text), ...blobs.map((b) => Buffer.concat([Buffer.from(b), Buffer.from('\n')]))]));
 
+const jsonValue: fc.Arbitrary<unknown> = fc.oneof(
+  fragment,
+  card.map((c) => Number(c)),
+  fc.integer(),
+  fc.constant(null),
+  fc.array(fragment, { maxLength: 3 }),
+);
+
+/** JSON lines (objects with card data in strings, numbers, arrays and keys) and a few non-JSON lines. */
+export const jsonLines: fc.Arbitrary<Buffer> = fc
+  .array(
+    fc.oneof(
+      { weight: 5, arbitrary: fc.dictionary(fc.oneof(fc.constantFrom('msg', 'card', 'cvv', 'note'), card), jsonValue, { maxKeys: 4 }).map((o) => JSON.stringify(o)) },
+      { weight: 1, arbitrary: fragment.map((f) => f.replace(/\n/g, ' ')) },
+    ),
+    { minLength: 1, maxLength: 120 },
+  )
+  .map((lines) => Buffer.from(lines.join('\n') + '\n'));
+
 /** Chunk sizes from one byte up. */
 export const chunkSizes: fc.Arbitrary<number[]> = fc.array(fc.oneof(fc.integer({ min: 1, max: 8 }), fc.integer({ min: 1, max: 5000 })), {
   minLength: 1,

@@ -6,7 +6,8 @@ import { describe, expect, it } from 'vitest';
 import { Scrubber } from '../../lib/scrub.js';
 import { createScrubStream, type ScrubStreamOptions } from '../../lib/stream/scrub-stream.js';
 import { StreamError } from '../../lib/stream/errors.js';
-import { chunk, chunkSizes, logBytes, TEST_CARDS } from './log-arbitraries.js';
+import { scrubJsonl } from '../../lib/stream/jsonl.js';
+import { chunk, chunkSizes, jsonLines, logBytes, TEST_CARDS } from './log-arbitraries.js';
 
 const SEED_PACK = '/work/shared/packs/pci-ai-governance.yaml';
 const defaultScrubber = Scrubber.create();
@@ -45,6 +46,23 @@ describe('createScrubStream', () => {
         const expected = seedScrubber.scrubBuffer(input).output;
         const actual = await streamed(chunk(input, sizes), { scrubber: seedScrubber, segmentBytes: 256 });
         expect(actual.equals(expected)).toBe(true);
+      }),
+      { numRuns: 40 },
+    );
+  });
+
+  it('jsonl: writes the same bytes as a whole-input JSON-lines scrub for every chunking, every JSON line still JSON', async () => {
+    await fc.assert(
+      fc.asyncProperty(jsonLines, chunkSizes, async (input, sizes) => {
+        const expected = scrubJsonl(seedScrubber, input).output;
+        const actual = await streamed(chunk(input, sizes), { scrubber: seedScrubber, format: 'jsonl', segmentBytes: 256 });
+        expect(actual.equals(expected)).toBe(true);
+        const inLines = input.toString().split('\n');
+        const outLines = actual.toString().split('\n');
+        expect(outLines).toHaveLength(inLines.length);
+        inLines.forEach((line, i) => {
+          if (isJson(line)) expect(isJson(outLines[i]!), outLines[i]).toBe(true);
+        });
       }),
       { numRuns: 40 },
     );
@@ -120,3 +138,12 @@ describe('createScrubStream', () => {
     expect(out[4]).toBe(lines[4]);
   });
 });
+
+function isJson(text: string): boolean {
+  try {
+    JSON.parse(text);
+    return true;
+  } catch {
+    return false;
+  }
+}
