@@ -11,8 +11,10 @@
  * line-level decisions (a DLP block replaces a whole line) never straddle a cut.
  *
  * Soundness rests on one property of the scrubber: every decision about a byte depends only on
- * its own line and on input at most `contextBytes / 2` away. The detectors' context windows,
- * evasion decoders and track patterns all reach far less than the default 2 KiB.
+ * its own line and on input at most `contextBytes / 2` away. The widest reach in the detectors
+ * today is the evasion decoder's region, up to 600 bytes each side of a trigger
+ * (lib/detectors/evasion.ts `REACH`), so a decision can depend on bytes ~1.2 KB away; the default
+ * 4 KiB window keeps that under half with margin. Raise `contextBytes` with any wider detector.
  *
  * Bound: at most `maxHoldbackBytes` are held. If no safe cut exists within it (one line longer
  * than the bound, or a region where every newline joins findings), `push` throws
@@ -27,14 +29,14 @@ export type CutCheck = (left: Buffer, right: Buffer, both: Buffer) => boolean;
 export interface SegmenterOptions {
   /** Look for a cut once this many bytes are held. Default 1 MiB. */
   readonly segmentBytes?: number;
-  /** Bytes of context on each side of a candidate cut given to the check. Default 2 KiB. */
+  /** Bytes of context on each side of a candidate cut given to the check. Default 4 KiB. */
   readonly contextBytes?: number;
   /** Hard bound on held bytes; past it `push` throws ERR_HOLDBACK_EXCEEDED. Default 64 MiB. */
   readonly maxHoldbackBytes?: number;
 }
 
 export const DEFAULT_SEGMENT_BYTES = 1 << 20;
-export const DEFAULT_CONTEXT_BYTES = 2048;
+export const DEFAULT_CONTEXT_BYTES = 4096;
 export const DEFAULT_MAX_HOLDBACK_BYTES = 64 << 20;
 /** Candidate newlines verified per search before waiting for more data. */
 const MAX_CHECKS_PER_SEARCH = 64;
