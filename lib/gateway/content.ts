@@ -5,8 +5,9 @@
  * by their redacted text when the chain redacts them.
  *
  * Each string is evaluated on its own: the chain sees one message, one embedding input, one tool
- * argument string at a time. Keys whose values are protocol enums (`model`, `role`, `type`, ...)
- * are not evaluated; the gateway chooses `model` itself.
+ * argument string at a time. Values of protocol enum keys (`role`, `type`, `finish_reason`, ...)
+ * are skipped only while they look like enums (lowercase letters and `_`: no digit can hide in
+ * them); anything else in those keys is evaluated like any string, so nothing leaves unchecked.
  */
 import type { EvaluationContext, EvaluationResult, Reason, Verdict } from '../policy/chain.js';
 
@@ -14,9 +15,10 @@ import type { EvaluationContext, EvaluationResult, Reason, Verdict } from '../po
 export type Evaluate = (text: string, context: EvaluationContext) => EvaluationResult;
 
 const PROTOCOL_KEYS = new Set([
-  'model', 'role', 'type', 'object', 'id', 'finish_reason', 'encoding_format', 'tool_choice',
-  'system_fingerprint', 'service_tier', 'reasoning_effort', 'detail', 'format',
+  'role', 'type', 'object', 'finish_reason', 'encoding_format', 'tool_choice', 'service_tier',
+  'reasoning_effort', 'detail', 'format',
 ]);
+const ENUM_LIKE = /^[a-z_]{1,40}$/;
 
 const SEVERITY: Record<Verdict, number> = { allowed: 0, redacted: 1, blocked: 2 };
 
@@ -70,7 +72,7 @@ export function guardJson(value: unknown, evaluate: Evaluate, context: Evaluatio
   const walk = (node: unknown, key: string | undefined): unknown => {
     if (blockReasons !== undefined) return node;
     if (typeof node === 'string') {
-      if (key !== undefined && PROTOCOL_KEYS.has(key)) return node;
+      if (key !== undefined && PROTOCOL_KEYS.has(key) && ENUM_LIKE.test(node)) return node;
       return check(node) ?? node;
     }
     if (typeof node === 'number') {

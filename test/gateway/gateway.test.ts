@@ -90,6 +90,7 @@ describe('POST /v1/chat/completions through the openai client', () => {
         { role: 'tool', tool_call_id: 't1', content: 'charged 6011111111111117' },
       ],
       metadata: { note: 'card 4111111111111111' },
+      user: '4111-1111-1111-1111',
     });
     const body = upstream.received[0]!.body;
     for (const pan of PANS) expect(body).not.toContain(pan);
