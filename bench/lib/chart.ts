@@ -19,8 +19,8 @@ const LABELS: Record<ContenderKind, string> = {
   peer: 'npm peer library',
 };
 
-const WIDTH = 960;
-const LABEL_W = 380;
+const WIDTH = 1000;
+const LABEL_W = 450;
 const BAR_X = LABEL_W + 10;
 const BAR_W = WIDTH - BAR_X - 90;
 const ROW_H = 20;
@@ -54,7 +54,7 @@ export function renderThroughputSvg(suites: readonly SuiteReport[], subtitle: st
 
   const parts: string[] = [];
   parts.push(
-    `<svg xmlns="http://www.w3.org/2000/svg" width="${WIDTH}" height="${height}" viewBox="0 0 ${WIDTH} ${height}" font-family="system-ui, -apple-system, Segoe UI, sans-serif" font-size="12">`,
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${WIDTH}" height="${height}" viewBox="0 0 ${WIDTH} ${height}" font-family="system-ui, -apple-system, Segoe UI, sans-serif" font-size="11">`,
     `<rect width="100%" height="100%" fill="#ffffff"/>`,
     `<text x="16" y="24" font-size="16" font-weight="600">cardveil throughput against the alternatives (MB/s, log scale)</text>`,
     `<text x="16" y="42" fill="#555">${escape(subtitle)}</text>`,
@@ -64,7 +64,7 @@ export function renderThroughputSvg(suites: readonly SuiteReport[], subtitle: st
   for (const kind of Object.keys(COLORS) as ContenderKind[]) {
     parts.push(`<rect x="${lx}" y="52" width="10" height="10" fill="${COLORS[kind]}"/>`);
     parts.push(`<text x="${lx + 14}" y="61">${escape(LABELS[kind])}</text>`);
-    lx += 24 + LABELS[kind].length * 6.2;
+    lx += 30 + LABELS[kind].length * 7;
   }
   // Grid: one line per decade.
   const gridBottom = height - 30;
@@ -80,7 +80,7 @@ export function renderThroughputSvg(suites: readonly SuiteReport[], subtitle: st
     y += HEAD_H;
     for (const r of g.rows) {
       const w = Math.max(1, x(r.mbPerSec) - BAR_X);
-      parts.push(`<text x="${LABEL_W}" y="${y + 14}" text-anchor="end">${escape(truncate(`${r.contender} (${r.input})`, 62))}</text>`);
+      parts.push(`<text x="${LABEL_W}" y="${y + 14}" text-anchor="end">${escape(truncate(`${r.contender} (${r.input})`, 70))}</text>`);
       parts.push(`<rect x="${BAR_X}" y="${y + 3}" width="${w.toFixed(1)}" height="${ROW_H - 6}" fill="${COLORS[r.kind]}"/>`);
       parts.push(`<text x="${(BAR_X + w + 6).toFixed(1)}" y="${y + 14}" fill="#333">${formatRate(r.mbPerSec)}</text>`);
       y += ROW_H;

@@ -88,16 +88,34 @@ export function buildHarness(): HarnessBuild {
   return cached;
 }
 
-/** Writes an input file for the harness, by default under bench/.build/inputs/ (see cleanInputs). */
-export function writeInput(name: string, bytes: Uint8Array, dir = join(BUILD_DIR, 'inputs')): string {
+/** This process's input folder: two bench runs at once (a check beside a full run) must not clash. */
+const INPUT_DIR = join(BUILD_DIR, `inputs-${process.pid}`);
+
+/** Writes an input file for the harness, by default under bench/.build/inputs-PID/ (see cleanInputs). */
+export function writeInput(name: string, bytes: Uint8Array, dir = INPUT_DIR): string {
   mkdirSync(dir, { recursive: true });
   const path = join(dir, name);
   writeFileSync(path, bytes);
   return path;
 }
 
+/** Removes this run's inputs, and those of earlier runs that were interrupted (their pid is gone). */
 export function cleanInputs(): void {
-  rmSync(join(BUILD_DIR, 'inputs'), { recursive: true, force: true });
+  rmSync(INPUT_DIR, { recursive: true, force: true });
+  if (!existsSync(BUILD_DIR)) return;
+  for (const dir of readdirSync(BUILD_DIR).filter((d) => d.startsWith('inputs-'))) {
+    const pid = Number(dir.slice('inputs-'.length));
+    if (!processAlive(pid)) rmSync(join(BUILD_DIR, dir), { recursive: true, force: true });
+  }
+}
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0); // signal 0: existence check only
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }
 
 /**
