@@ -95,7 +95,14 @@ Napi::Value DatabaseWrap::scanBatch(const Napi::CallbackInfo& info) {
     try {
       for (uint32_t r = 0; r < count; r++) {
         Napi::Value record = records.Get(r);
-        InputView in = readInput(env, record, utf8_, InputKinds::BytesOrString, "records[i]");
+        InputView in{};
+        try {
+          in = readInput(env, record, utf8_, InputKinds::BytesOrString, "records[i]");
+        } catch (const Napi::Error&) {
+          // Name the record (built only on this error path, never per record).
+          std::string name = "records[" + std::to_string(r) + "]";
+          throw argumentError(env, "a string, Buffer or Uint8Array", name.c_str(), record);
+        }
         scanOne(*set, in.data, in.length, in.mapToUtf16, scratch.get());
         appendQuads(quads_, r, matches_);
       }

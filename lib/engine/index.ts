@@ -117,14 +117,25 @@ export function deserialize(bytes: Uint8Array, selection?: EngineSelection): Dat
   return deserializeNative(loaded.addon, bytes);
 }
 
-/** The engine `compile(patterns)` picks with `engine: 'auto'` in this process right now. */
+/**
+ * The engine `compile(patterns)` picks with `engine: 'auto'` in this process right now.
+ *
+ * @example
+ * if (activeEngine() === 'javascript') console.error(nativeLoadError()?.message);
+ */
 export function activeEngine(): EngineKind {
   const engine = choice(undefined);
   if (engine !== 'auto') return engine;
   return loadNative().addon ? 'hyperscan' : 'javascript';
 }
 
-/** Why the Hyperscan addon cannot be used here, or undefined when it loads. */
+/**
+ * Why the Hyperscan addon cannot be used here (an EngineError whose message lists numbered
+ * fixes), or undefined when it loads.
+ *
+ * @example
+ * const reason = nativeLoadError(); // undefined on a machine with libhs and a built addon
+ */
 export function nativeLoadError(): Error | undefined {
   return loadNative().error;
 }

@@ -150,6 +150,10 @@ function compileError(error: unknown, patterns: readonly PatternSpec[]): unknown
 /**
  * A Hyperscan database. Safe for concurrent `scanAsync` calls (each takes its own scratch from a
  * pool); for worker threads, send `serialize()` bytes and `deserialize` them in each worker.
+ *
+ * @example
+ * const db = compile([{ id: 1, expression: 'cvv' }], {}, { engine: 'hyperscan' }); // a NativeDatabase
+ * db.scan('cvv'); // Float64Array [1, -1, 3]
  */
 export class NativeDatabase implements Database {
   readonly engine = 'hyperscan' as const;

@@ -83,6 +83,12 @@ describe('native batches', () => {
     ]);
   });
 
+  it('scanBatch names the record that is not a string or bytes', () => {
+    expect(() => db.scanBatch(['foo', Buffer.from('x'), 7 as unknown as string])).toThrow(
+      'Expected a string, Buffer or Uint8Array for records[2] but received number',
+    );
+  });
+
   it('scanRecords scans records laid end to end in one buffer', () => {
     const buffer = Buffer.from('foo\nno\nbar 4111111111111111\n');
     expect(Array.from(scanRecords(db, buffer, new Uint32Array([4, 7, 28])))).toEqual([0, 1, 0, 3, 2, 2, -1, 3, 2, 900, 4, 20]);
