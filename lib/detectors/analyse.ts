@@ -105,6 +105,7 @@ export function resolveOverlaps(findings: RawFinding[]): RawFinding[] {
  * flat array).
  */
 export function analyse(b: Uint8Array, matches: Float64Array, ctx: AnalysisContext, from = 0, to = matches.length): RawFinding[] {
+  if (from >= to) return [];
   const candidates: PanCandidate[] = [];
   const found: RawFinding[] = [];
   const evasionTriggers: number[] = [];
@@ -131,8 +132,7 @@ export function analyse(b: Uint8Array, matches: Float64Array, ctx: AnalysisConte
         if (t) found.push(raw(t.type, t.start, t.end, t.confidence, { brand: t.brand, testCard: t.testCard }));
         break;
       }
-      case ID.maskThenDigit:
-      case ID.digitThenMask: {
+      case ID.maskThenDigit: {
         const m = maskedPanAround(b, end - 1);
         if (m && !maskedSeen.has(`${m.start}:${m.end}`)) {
           maskedSeen.add(`${m.start}:${m.end}`);

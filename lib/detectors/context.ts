@@ -52,9 +52,20 @@ function keyParts(raw: string): string[] {
     .filter((p) => p.length > 0);
 }
 
-/** Classifies a key (`card_number`, `blk`, `userId`). Positive wins over negative. */
+const keyCache = new Map<string, KeyKind>();
+
+/** Classifies a key (`card_number`, `blk`, `userId`). Positive wins over negative. Memoised: logs repeat their keys. */
 export function classifyKey(raw: string): KeyKind {
   if (raw.length === 0) return 'none';
+  const cached = keyCache.get(raw);
+  if (cached) return cached;
+  const kind = classify(raw);
+  if (keyCache.size > 4096) keyCache.clear();
+  keyCache.set(raw, kind);
+  return kind;
+}
+
+function classify(raw: string): KeyKind {
   const parts = keyParts(raw);
   const joined = parts.join('_');
   if (parts.some((p) => POSITIVE.test(p)) || POSITIVE.test(joined)) return 'positive';

@@ -89,12 +89,18 @@ export class Detector {
     const bytes = records.map((r, i) => toBytes(r, `records[${i}]`));
     try {
       const quads = this.#db.scanBatch(bytes as ScanInput[]);
-      // Split the [record, id, start, end] quads into per-record triples (quads are grouped by record).
-      const perRecord: number[][] = bytes.map(() => []);
-      for (let k = 0; k < quads.length; k += 4) perRecord[quads[k]!]!.push(quads[k + 1]!, quads[k + 2]!, quads[k + 3]!);
-      return bytes.map((b, i) =>
-        this.#findings(records[i]!, b, analyse(b, Float64Array.from(perRecord[i]!), this.#context), options),
-      );
+      // Split the [record, id, start, end] quads into per-record triples; most records have none.
+      const perRecord = new Map<number, number[]>();
+      for (let k = 0; k < quads.length; k += 4) {
+        const list = perRecord.get(quads[k]!) ?? [];
+        list.push(quads[k + 1]!, quads[k + 2]!, quads[k + 3]!);
+        perRecord.set(quads[k]!, list);
+      }
+      return bytes.map((b, i) => {
+        const triples = perRecord.get(i);
+        if (!triples) return [];
+        return this.#findings(records[i]!, b, analyse(b, Float64Array.from(triples), this.#context), options);
+      });
     } catch (error) {
       throw failed(error);
     }

@@ -86,6 +86,13 @@ function groupsAfter(b: Uint8Array, end: number, limit: number): { groups: Neigh
     const gap: number[] = [];
     let q = p;
     while (gap.length < MAX_GAP && q < b.length) {
+      const c = b[q]!;
+      if (c < 0x80) {
+        if (!isSeparator(c)) break;
+        gap.push(c);
+        q++;
+        continue;
+      }
       const [cp, len] = decodeAt(b, q);
       if (!isSeparator(cp)) break;
       gap.push(cp);
@@ -112,6 +119,13 @@ function groupsBefore(b: Uint8Array, start: number, limit: number): { groups: Ne
     const gap: number[] = [];
     let q = p;
     while (gap.length < MAX_GAP && q > 0) {
+      const c = b[q - 1]!;
+      if (c < 0x80) {
+        if (!isSeparator(c)) break;
+        gap.unshift(c);
+        q--;
+        continue;
+      }
       const s = prevStart(b, q);
       const [cp] = decodeAt(b, s);
       if (!isSeparator(cp)) break;

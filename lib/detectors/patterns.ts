@@ -29,7 +29,8 @@ export const PATTERN_ID = {
   cardWindow: 1,
   /** A digit followed by `^`: the PAN/name field separator of track 1. */
   track1Caret: 2,
-  /** 12 digits, `=` or `D`, 4 digits: the PAN/expiry separator of track 2 (and EMV tag 57). */
+  /** 12 digits, `=` or `D`, 4 digits: the PAN/expiry separator of track 2 (and EMV tag 57, whose
+   * hex is upper case; a lower-case `d` would make this trigger fire all over ordinary text). */
   track2Separator: 3,
   /** `cvv`, `cvc`, `cvd`, `cvn` anywhere (camelCase and snake_case keys included). */
   cvvKeyword: 10,
@@ -45,10 +46,8 @@ export const PATTERN_ID = {
   pinKeyword: 30,
   /** `pinblock`, `pin block`, `pin_code`, `pin-number`, `pin no`. */
   pinBlockKeyword: 31,
-  /** Two mask characters followed by a digit (`**1`, `XX-1`). */
+  /** Four mask characters of one kind, then the visible digits (`****1`, `XXXX-1`, `••••1`). */
   maskThenDigit: 40,
-  /** A digit followed by two mask characters (`1**`, `1 XX`). */
-  digitThenMask: 41,
   /** One decimal digit of a non-Latin script (any `\p{Nd}` outside ASCII). */
   evasionScriptDigit: 50,
   /** An ASCII digit followed by an invisible (default-ignorable or format) character. */
@@ -96,11 +95,10 @@ export function invisibleCodePoints(): number[] {
 export function builtinPatterns(): { patterns: PatternSpec[]; cardWindows: CardWindowConfig } {
   if (cached) return { patterns: [...cached.patterns], cardWindows: cached.cardWindows };
   const mask = utf8Alternation(MASK_CODE_POINTS.filter((cp) => cp >= 0x80));
-  const maskChar = `(?:[*xX#]|${mask})`;
   const invisible = utf8Alternation(invisibleCodePoints());
   const patterns: PatternSpec[] = [
     { id: PATTERN_ID.track1Caret, expression: '[0-9]\\^' },
-    { id: PATTERN_ID.track2Separator, expression: '[0-9]{12}[=Dd][0-9]{4}' },
+    { id: PATTERN_ID.track2Separator, expression: '[0-9]{12}[=D][0-9]{4}' },
     { id: PATTERN_ID.cvvKeyword, expression: 'cv[vcdn]', flags: { caseless: true } },
     { id: PATTERN_ID.cvvShortKeyword, expression: '(?:\\b|_)(?:cid|csc)\\b', flags: { caseless: true } },
     {
@@ -120,8 +118,11 @@ export function builtinPatterns(): { patterns: PatternSpec[]; cardWindows: CardW
     },
     { id: PATTERN_ID.pinKeyword, expression: '(?:\\b|_)(?:pin|epb)\\b', flags: { caseless: true } },
     { id: PATTERN_ID.pinBlockKeyword, expression: 'pin[ _-]?(?:block|code|number|no)', flags: { caseless: true } },
-    { id: PATTERN_ID.maskThenDigit, expression: `${maskChar}{2}[ .-]?[0-9]` },
-    { id: PATTERN_ID.digitThenMask, expression: `[0-9][ .-]?${maskChar}{2}` },
+    // Every masked PAN ends in 4+ masks then visible digits; one literal-anchored pattern per mask.
+    { id: PATTERN_ID.maskThenDigit, expression: '\\*{4}[ .-]?[0-9]' },
+    { id: PATTERN_ID.maskThenDigit, expression: '[xX]{4}[ .-]?[0-9]' },
+    { id: PATTERN_ID.maskThenDigit, expression: '#{4}[ .-]?[0-9]' },
+    { id: PATTERN_ID.maskThenDigit, expression: `${mask}{4}[ .-]?[0-9]` },
     { id: PATTERN_ID.evasionScriptDigit, expression: utf8Alternation(scriptDigitCodePoints()) },
     { id: PATTERN_ID.evasionInvisible, expression: `[0-9]${invisible}` },
     { id: PATTERN_ID.evasionHtmlEntity, expression: '&#[0-9xX]' },

@@ -64,12 +64,8 @@ export function isSeparator(cp: number): boolean {
 
 /** Lower-cased ASCII view of `b[from..to)` (non-ASCII bytes become `\u0080`). */
 export function asciiLower(b: Uint8Array, from: number, to: number): string {
-  let s = '';
-  for (let i = Math.max(0, from); i < Math.min(to, b.length); i++) {
-    const c = b[i]!;
-    s += c < 0x80 ? String.fromCharCode(c >= 0x41 && c <= 0x5a ? c | 0x20 : c) : '\u0080';
-  }
-  return s;
+  const slice = b.subarray(Math.max(0, from), Math.min(to, b.length));
+  return String.fromCharCode.apply(null, slice as unknown as number[]).toLowerCase().replace(/[^\x00-\x7f]/g, '\u0080');
 }
 
 /** The digits of `b[from..to)` as a string, other bytes skipped. */
