@@ -4,6 +4,8 @@ import type { ScrubOutcome, Verdict } from './types.js';
 const SEVERITY: Record<Verdict, number> = { allowed: 0, redacted: 1, blocked: 2 };
 
 export interface ScrubSummary {
+  /** Scrub calls (segments) the input was cut into. */
+  segments: number;
   /** Input bytes scrubbed. */
   bytesIn: number;
   /** Output bytes written. */
@@ -21,11 +23,12 @@ export interface ScrubSummary {
 }
 
 export function emptySummary(): ScrubSummary {
-  return { bytesIn: 0, bytesOut: 0, counts: {}, findings: 0, verdict: 'allowed', withheld: 0 };
+  return { segments: 0, bytesIn: 0, bytesOut: 0, counts: {}, findings: 0, verdict: 'allowed', withheld: 0 };
 }
 
 /** Adds one scrub result (of `bytesIn` input bytes) to `summary`. */
 export function addResult(summary: ScrubSummary, bytesIn: number, result: ScrubOutcome<Uint8Array | string>): void {
+  summary.segments += 1;
   summary.bytesIn += bytesIn;
   summary.bytesOut += typeof result.output === 'string' ? Buffer.byteLength(result.output) : result.output.length;
   addCounts(summary, result.counts, result.findings, result.verdict);
@@ -37,6 +40,7 @@ const WITHHELD_CODES = new Set(['internal_error', 'link_failed']);
 
 /** Adds another summary's findings and bytes to `summary`. */
 export function addSummary(summary: ScrubSummary, other: ScrubSummary): void {
+  summary.segments += other.segments;
   summary.bytesIn += other.bytesIn;
   summary.bytesOut += other.bytesOut;
   addCounts(summary, other.counts, other.findings, other.verdict);

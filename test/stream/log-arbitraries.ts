@@ -30,13 +30,18 @@ const fragment: fc.Arbitrary<string> = fc.oneof(
   { weight: 1, arbitrary: card.map((c) => `masked ${c.slice(0, 6)}******${c.slice(-4)}`) },
   { weight: 1, arbitrary: fc.constantFrom('blk_-1608999687919862906 replicated', 'epoch 1700000000123 ms', 'id 1764230895000000') },
   { weight: 1, arbitrary: fc.constantFrom('full card dump requested', 'cvv spreadsheet attached', 'track 2 data here') },
+  { weight: 1, arbitrary: card.map((c) => `wide ${[...c].map((d) => String.fromCharCode(0xff10 + Number(d))).join('')} end`) },
+  { weight: 1, arbitrary: card.map((c) => `enc ${[...c].map((d) => `%3${d}`).join('')}`) },
+  { weight: 1, arbitrary: card.map((c) => `html ${[...c.slice(0, 8)].map((d) => `&#${48 + Number(d)};`).join('')}\n${[...c.slice(8)].map((d) => `&#${48 + Number(d)};`).join('')}`) },
+  { weight: 1, arbitrary: card.map((c) => `zw ${[...c].join('\u200b')}`) },
+  { weight: 1, arbitrary: fc.string({ unit: fc.constantFrom(...'0123456789abcdef'), minLength: 100, maxLength: 900 }) },
   { weight: 1, arbitrary: fc.string({ maxLength: 40 }) },
   { weight: 1, arbitrary: fc.string({ unit: 'binary', maxLength: 20 }) },
 );
 
 /** UTF-8 log text: fragments joined by LF or CRLF, sometimes without a final newline. */
 export const logText: fc.Arbitrary<string> = fc
-  .tuple(fc.array(fragment, { minLength: 1, maxLength: 160 }), fc.constantFrom('\n', '\r\n'), fc.boolean())
+  .tuple(fc.array(fragment, { minLength: 1, maxLength: 700, size: 'max' }), fc.constantFrom('\n', '\r\n'), fc.boolean())
   .map(([lines, eol, trailing]) => lines.join(eol) + (trailing ? eol : ''));
 
 /** Log bytes that may include invalid UTF-8 and NUL bytes between lines. */
@@ -59,7 +64,7 @@ export const jsonLines: fc.Arbitrary<Buffer> = fc
       { weight: 5, arbitrary: fc.dictionary(fc.oneof(fc.constantFrom('msg', 'card', 'cvv', 'note'), card), jsonValue, { maxKeys: 4 }).map((o) => JSON.stringify(o)) },
       { weight: 1, arbitrary: fragment.map((f) => f.replace(/\n/g, ' ')) },
     ),
-    { minLength: 1, maxLength: 120 },
+    { minLength: 1, maxLength: 500, size: 'max' },
   )
   .map((lines) => Buffer.from(lines.join('\n') + '\n'));
 

@@ -10,14 +10,23 @@ import { scrubJsonl } from '../../lib/stream/jsonl.js';
 import { chunk, chunkSizes, jsonLines, logBytes, TEST_CARDS } from './log-arbitraries.js';
 
 const SEED_PACK = '/work/shared/packs/pci-ai-governance.yaml';
+/** Property runs per test (raise with CARDVEIL_PROPERTY_RUNS for a longer search). */
+const RUNS = Number(process.env['CARDVEIL_PROPERTY_RUNS'] ?? 40);
 const defaultScrubber = Scrubber.create();
 const seedScrubber = Scrubber.create({ pack: SEED_PACK });
 
-async function streamed(chunks: readonly Buffer[], options: ScrubStreamOptions): Promise<Buffer> {
+/** Runs whose input was cut into more than one segment (so a vacuous property would show). */
+const cutRuns = { text: 0, seed: 0, jsonl: 0 };
+
+async function streamed(chunks: readonly Buffer[], options: ScrubStreamOptions, cuts?: keyof typeof cutRuns): Promise<Buffer> {
   const out: Buffer[] = [];
+  const stream = createScrubStream(options);
+  stream.on('summary', (summary: { segments: number }) => {
+    if (cuts && summary.segments > 1) cutRuns[cuts]++;
+  });
   await pipeline(
     Readable.from(chunks),
-    createScrubStream(options),
+    stream,
     new Writable({
       write(data: Buffer, _encoding, callback) {
         out.push(data);
@@ -33,29 +42,31 @@ describe('createScrubStream', () => {
     await fc.assert(
       fc.asyncProperty(logBytes, chunkSizes, async (input, sizes) => {
         const expected = defaultScrubber.scrubBuffer(input).output;
-        const actual = await streamed(chunk(input, sizes), { scrubber: defaultScrubber, segmentBytes: 256 });
+        const actual = await streamed(chunk(input, sizes), { scrubber: defaultScrubber, segmentBytes: 256 }, 'text');
         expect(actual.equals(expected)).toBe(true);
       }),
-      { numRuns: 60 },
+      { numRuns: RUNS },
     );
+    expect(cutRuns.text).toBeGreaterThan(RUNS / 2);
   });
 
   it('writes the same bytes as a whole-input scrub under the seed pack (DLP blocking lines)', async () => {
     await fc.assert(
       fc.asyncProperty(logBytes, chunkSizes, async (input, sizes) => {
         const expected = seedScrubber.scrubBuffer(input).output;
-        const actual = await streamed(chunk(input, sizes), { scrubber: seedScrubber, segmentBytes: 256 });
+        const actual = await streamed(chunk(input, sizes), { scrubber: seedScrubber, segmentBytes: 256 }, 'seed');
         expect(actual.equals(expected)).toBe(true);
       }),
-      { numRuns: 40 },
+      { numRuns: RUNS },
     );
+    expect(cutRuns.seed).toBeGreaterThan(RUNS / 2);
   });
 
   it('jsonl: writes the same bytes as a whole-input JSON-lines scrub for every chunking, every JSON line still JSON', async () => {
     await fc.assert(
       fc.asyncProperty(jsonLines, chunkSizes, async (input, sizes) => {
         const expected = scrubJsonl(seedScrubber, input).output;
-        const actual = await streamed(chunk(input, sizes), { scrubber: seedScrubber, format: 'jsonl', segmentBytes: 256 });
+        const actual = await streamed(chunk(input, sizes), { scrubber: seedScrubber, format: 'jsonl', segmentBytes: 256 }, 'jsonl');
         expect(actual.equals(expected)).toBe(true);
         const inLines = input.toString().split('\n');
         const outLines = actual.toString().split('\n');
@@ -64,8 +75,9 @@ describe('createScrubStream', () => {
           if (isJson(line)) expect(isJson(outLines[i]!), outLines[i]).toBe(true);
         });
       }),
-      { numRuns: 40 },
+      { numRuns: RUNS },
     );
+    expect(cutRuns.jsonl).toBeGreaterThan(RUNS / 2);
   });
 
   it('scrubs examples/sample.log one byte at a time exactly like a whole-file scrub, with the same counts', async () => {
