@@ -10,7 +10,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { REPO_ROOT } from './corpus.js';
 
@@ -75,7 +75,10 @@ export function buildHarness(): HarnessBuild {
   const binary = join(BUILD_DIR, `harness-${hash.digest('hex').slice(0, 16)}`);
   if (!existsSync(binary)) {
     mkdirSync(BUILD_DIR, { recursive: true });
-    for (const old of readdirSync(BUILD_DIR).filter((f) => f.startsWith('harness-'))) rmSync(join(BUILD_DIR, old));
+    // Old builds go once they are an hour old: a run started earlier may still be using one.
+    for (const old of readdirSync(BUILD_DIR).filter((f) => f.startsWith('harness-'))) {
+      if (Date.now() - statSync(join(BUILD_DIR, old)).mtimeMs > 3_600_000) rmSync(join(BUILD_DIR, old), { force: true });
+    }
     const args = [...FLAGS, `-I${NATIVE_DIR}`, ...all, '-lhs', '-o', binary];
     const built = spawnSync(CXX, args, { encoding: 'utf8' });
     if (built.status !== 0) {
