@@ -10,7 +10,7 @@ import { asciiLower, isAlnum, isAlpha, isDigit } from './text.js';
 
 /** Words that say "a card number follows". Matched against a key's parts. */
 const POSITIVE =
-  /(?:card|^cc$|^ccn|^ccnum|^cc(?:no|num|number)$|^pan(?:no|num|number)?$|credit|debit|visa|mastercard|^mc$|amex|discover|^jcb$|diners|unionpay|maestro|^mir$|rupay|^elo$|hipercard|^verve$|^troy$|uatp|payment)/;
+  /(?:card|^cc$|^ccn|^ccnum|^cc(?:no|num|number)$|^pan(?:no|num|number)?$|credit|debit|visa|mastercard|^mc$|amex|discover|^jcb$|diners|unionpay|maestro|^mir$|rupay|^elo$|hipercard|^verve$|^troy$|uatp|payment|tarjeta|karte|carte|cartao|kaart|kort)/;
 
 /** Keys that name an identifier, a measurement or a time, not a card. */
 const NEGATIVE =
@@ -73,6 +73,9 @@ function classify(raw: string): KeyKind {
   return 'neutral';
 }
 
+/** Words that only say "a value follows"; the word before them is the real key. */
+const GENERIC = new Set(['number', 'no', 'num', 'nr', 'nbr', 'id', 'code', 'value', 'is', 'was', 'of']);
+
 const DELIMITERS = new Set([...' \t"\'`:=#>({[,|;_-./\u0000'].map((c) => c.charCodeAt(0)));
 
 /** Reads the key or word that precedes offset `start` (the first digit of a run). */
@@ -92,7 +95,15 @@ export function leftContext(b: Uint8Array, start: number): LeftContext {
   let raw = '';
   for (let i = p; i < wordEnd; i++) raw += String.fromCharCode(b[i]!);
   // Leading digits of the word (an adjacent number) are not part of a key.
-  const word = raw.replace(/^[0-9]+/, '');
+  let word = raw.replace(/^[0-9]+/, '');
+  // A generic word takes its meaning from the word before: "order number", "card no", "transaction id".
+  if (GENERIC.has(word.toLowerCase())) {
+    let q = p;
+    while (q > 0 && p - q < 3 && (b[q - 1] === 0x20 || b[q - 1] === 0x5f || b[q - 1] === 0x2d || b[q - 1] === 0x2e)) q--;
+    const prevEnd = q;
+    while (q > 0 && prevEnd - q < 24 && isAlpha(b[q - 1])) q--;
+    if (prevEnd > q && prevEnd < p) word = `${String.fromCharCode(...b.subarray(q, prevEnd))}_${word}`;
+  }
   const glued = delimiters.length === 0 && wordEnd === start && isAlpha(b[start - 1]);
   return { glued, delimiters, word: word.toLowerCase(), kind: classifyKey(word), phone, currency };
 }
