@@ -8,7 +8,7 @@
  * Failure is closed: if a worker throws or dies, every pending and later `run` rejects with
  * `ERR_WORKER`, and no output exists for those segments.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
@@ -134,7 +134,11 @@ export class ScrubPool {
  * hook applies, so a small evaluated bootstrap registers tsx first, then imports the entry.
  */
 function workerEntry(): { entry: URL | string; eval: boolean } {
-  if (!import.meta.url.endsWith('.ts')) return { entry: new URL('./worker.js', import.meta.url), eval: false };
+  if (!import.meta.url.endsWith('.ts')) {
+    // dist/workers/pool.js sits next to worker.js; the CommonJS bundle dist/index.cjs is one level up.
+    const beside = new URL('./worker.js', import.meta.url);
+    return { entry: existsSync(beside) ? beside : new URL('./workers/worker.js', import.meta.url), eval: false };
+  }
   const tsx = tsxEsmApi();
   const worker = new URL('./worker.ts', import.meta.url).href;
   const bootstrap = `import(${JSON.stringify(tsx)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(worker)}); })`;
