@@ -1,7 +1,8 @@
 /**
  * Already-masked PANs: `411111******1111`, `************1111`, `4111 11** **** 1111`,
  * `XXXX-XXXX-XXXX-1234`, `••••1234` in a 16-character layout. Reported as `masked_pan` with
- * `flags.masked` so that redaction leaves them alone, and never as full PANs.
+ * `flags.masked` so that redaction leaves them alone, and never as full PANs. The short form
+ * `****1111` counts only after card words ("card ending ****1111").
  *
  * Shape: 12-19 characters of digits and mask characters (groups joined by one space, `-` or
  * `.`), at least 4 masked, visible digits only at the start (at most 8, a plausible issuer
@@ -9,8 +10,9 @@
  */
 import { brandOfPrefix } from './iin.js';
 import { raw, type RawFinding } from './finding.js';
-import { decodeAt, isAlnum, isDigit, prevStart } from './text.js';
+import { asciiLower, decodeAt, isAlnum, isDigit, prevStart } from './text.js';
 
+const CARD_TALK = /card|ending|ends in|last ?(?:4|four)|visa|mastercard|amex|discover|account|acct|\bcc\b|\bpan\b/;
 const MASKS = new Set([0x2a, 0x78, 0x58, 0x23, 0x2022, 0x25cf]);
 const JOINERS = new Set([0x20, 0x2d, 0x2e]);
 
@@ -57,6 +59,10 @@ export function maskedPanAround(b: Uint8Array, at: number): RawFinding | undefin
   // Not glued to a word or a longer number.
   if (isAlnum(b[end]) || (start > 0 && isAlnum(b[start - 1]) && !isMaskLetter(b[start - 1]))) return undefined;
   const compact = layout.replace(/s/g, '');
+  // The short form (`****1111`) is a masked PAN only where the text talks about a card.
+  if (/^m{4,11}d{4}$/.test(compact) && compact.length < 12) {
+    return CARD_TALK.test(asciiLower(b, Math.max(0, start - 40), start)) ? raw('masked_pan', start, end, 0.8, { masked: true }) : undefined;
+  }
   const m = /^(d{0,8})(m{4,17})(d{2,4})$/.exec(compact);
   if (!m || compact.length < 12 || compact.length > 19) return undefined;
   // Visible leading digits must be a plausible issuer prefix for that length.
