@@ -1,13 +1,16 @@
 /**
  * `cardveil audit verify`, `cardveil events`, `cardveil export`: the trail's command-line face.
  * Data goes to stdout, diagnostics to stderr. Exit codes: 0 ok, 1 the trail failed verification,
- * 2 usage, 78 bad configuration (missing key).
+ * 2 usage, 78 bad configuration (missing key, unreadable or invalid pack).
  */
 import { closeSync, createWriteStream, openSync, readSync, statSync } from 'node:fs';
 import { once } from 'node:events';
 import { parseArgs } from 'node:util';
 import type { Writable } from 'node:stream';
+import { loadPack } from '../policy/load.js';
+import type { SecretRef } from '../routing/schema.js';
 import { resolveSecret } from '../routing/secret.js';
+import { auditLoggerSchema } from './schema.js';
 import { CSV_COLUMNS, csvRow } from './csv.js';
 import { trailFiles } from './files.js';
 import { matches, parseTime, readRecords, type RecordFilter } from './query.js';
@@ -46,9 +49,26 @@ function filterFrom(values: { since?: string; until?: string; verdict?: string[]
   };
 }
 
-const VERIFY_HELP = `Usage: cardveil audit verify [FILE] [--key-env NAME | --key-file PATH] [--anchor HASH] [--json]
+/** The trail path and HMAC key reference from a pack's audit-logger block. */
+function fromPack(file: string): { path: string; keyRef: SecretRef | undefined } {
+  const config = loadPack(file).policy['audit-logger'] ?? auditLoggerSchema.parse({});
+  return { path: config.path, keyRef: config.hmac_key_ref };
+}
+
+/** FILE, else the pack's trail, else the default path; undefined (after saying why) on a bad pack. */
+function trailPath(positional: string | undefined, pack: string | undefined): string | undefined {
+  try {
+    return positional ?? (pack === undefined ? DEFAULT_PATH : fromPack(pack).path);
+  } catch (error) {
+    process.stderr.write(`cardveil: ${(error as Error).message}\n`);
+    return undefined;
+  }
+}
+
+const VERIFY_HELP = `Usage: cardveil audit verify [FILE | --pack PACK] [--key-env NAME | --key-file PATH] [--anchor HASH] [--json]
   Checks every record's hash, the chain and sequence numbers across rotated files (FILE.1, FILE.2, ...).
-  FILE defaults to ${DEFAULT_PATH}. --anchor: a head hash recorded earlier; fails if it is gone.
+  FILE defaults to the pack's audit-logger path (and its hmac_key_ref), else ${DEFAULT_PATH}.
+  --anchor: a head hash recorded earlier; fails if it is gone.
   Exit: 0 intact, 1 problems found, 2 usage, 78 key missing.
 `;
 
@@ -72,6 +92,7 @@ export async function auditCommand(argv: string[]): Promise<number> {
         'key-env': { type: 'string' },
         'key-file': { type: 'string' },
         anchor: { type: 'string' },
+        pack: { type: 'string' },
         json: { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
       },
@@ -85,11 +106,14 @@ export async function auditCommand(argv: string[]): Promise<number> {
     return 0;
   }
   if (positionals.length > 1) return usage('audit verify takes one FILE', VERIFY_HELP);
-  const path = positionals[0] ?? DEFAULT_PATH;
+  let path: string;
   let key: Buffer | undefined;
   try {
-    if (values['key-env'] !== undefined) key = Buffer.from(resolveSecret({ env: values['key-env'] }), 'utf8');
-    else if (values['key-file'] !== undefined) key = Buffer.from(resolveSecret({ file: values['key-file'] }), 'utf8');
+    const pack = values.pack === undefined ? undefined : fromPack(values.pack);
+    path = positionals[0] ?? pack?.path ?? DEFAULT_PATH;
+    const ref: SecretRef | undefined =
+      values['key-env'] !== undefined ? { env: values['key-env'] } : values['key-file'] !== undefined ? { file: values['key-file'] } : pack?.keyRef;
+    if (ref !== undefined) key = Buffer.from(resolveSecret(ref), 'utf8');
   } catch (error) {
     process.stderr.write(`cardveil: ${(error as Error).message}\n`);
     return 78;
@@ -107,7 +131,7 @@ export async function auditCommand(argv: string[]): Promise<number> {
   return report.ok ? 0 : 1;
 }
 
-const EVENTS_HELP = `Usage: cardveil events [FILE] [--verdict V]... [--since T] [--until T] [-n N] [--json] [--follow]
+const EVENTS_HELP = `Usage: cardveil events [FILE | --pack PACK] [--verdict V]... [--since T] [--until T] [-n N] [--json] [--follow]
   Shows the last N (default 20) audit records that match; --follow keeps printing new ones.
   V: allowed | redacted | blocked. T: ISO time (2026-11-27T10:00:00Z) or duration back (15m, 2h, 7d).
 `;
@@ -135,6 +159,7 @@ export async function eventsCommand(argv: string[]): Promise<number> {
         n: { type: 'string', short: 'n', default: '20' },
         json: { type: 'boolean', default: false },
         follow: { type: 'boolean', short: 'f', default: false },
+        pack: { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
       },
     });
@@ -156,7 +181,8 @@ export async function eventsCommand(argv: string[]): Promise<number> {
     if (error instanceof UsageError) return usage(error.message, EVENTS_HELP);
     throw error;
   }
-  const path = positionals[0] ?? DEFAULT_PATH;
+  const path = trailPath(positionals[0], values.pack);
+  if (path === undefined) return 78;
   const format = (r: Record<string, unknown>): string => `${values.json ? JSON.stringify(r) : eventLine(r)}\n`;
   const last: Record<string, unknown>[] = [];
   for await (const r of readRecords(path, filter)) {
@@ -238,7 +264,7 @@ async function follow(path: string, filter: RecordFilter, format: (r: Record<str
   });
 }
 
-const EXPORT_HELP = `Usage: cardveil export [FILE] --format jsonl|csv [--since T] [--until T] [--verdict V]... [-o OUT]
+const EXPORT_HELP = `Usage: cardveil export [FILE | --pack PACK] --format jsonl|csv [--since T] [--until T] [--verdict V]... [-o OUT]
   Writes matching audit records, oldest first, to OUT or stdout.
 `;
 
@@ -255,6 +281,7 @@ export async function exportCommand(argv: string[]): Promise<number> {
         until: { type: 'string' },
         verdict: { type: 'string', multiple: true },
         output: { type: 'string', short: 'o' },
+        pack: { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
       },
     });
@@ -275,10 +302,12 @@ export async function exportCommand(argv: string[]): Promise<number> {
     if (error instanceof UsageError) return usage(error.message, EXPORT_HELP);
     throw error;
   }
+  const path = trailPath(positionals[0], values.pack);
+  if (path === undefined) return 78;
   const out: Writable = values.output === undefined ? process.stdout : createWriteStream(values.output, { mode: 0o600 });
   const csv = values.format === 'csv';
   if (csv) await write(out, `${CSV_COLUMNS.join(',')}\r\n`);
-  for await (const r of readRecords(positionals[0] ?? DEFAULT_PATH, filter)) {
+  for await (const r of readRecords(path, filter)) {
     await write(out, csv ? `${csvRow(r)}\r\n` : `${JSON.stringify(r)}\n`);
   }
   if (out !== process.stdout) {

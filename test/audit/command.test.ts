@@ -155,3 +155,25 @@ describe('cardveil export', () => {
     expect(err.split('\n')[0]).toBe('cardveil: --format expects jsonl or csv; got "xml"');
   });
 });
+
+describe('--pack', () => {
+  it('finds the trail and its HMAC key in the pack; a bad pack exits 78', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cardveil-cmd-pack-'));
+    const path = join(dir, 'trail.jsonl');
+    const keyFile = join(dir, 'audit.key');
+    writeFileSync(keyFile, 'k'.repeat(32));
+    const t = new AuditTrail({ path, hmacKey: Buffer.from('k'.repeat(32)) });
+    t.append({
+      event: 'e', request_id: 'r', actor: 'a', source: 's', resource: 'x', outcome: 'success',
+      pack: { name: 'p', version: '1', hash: 'h' }, verdict: 'allowed', reasons: [], counts: {}, finding_types: [], latency_ms: 0,
+    });
+    t.close();
+    const pack = join(dir, 'pack.yaml');
+    writeFileSync(pack, `pack: { name: p, version: "1" }\npolicies: { chain: [pii-detector, audit-logger] }\npolicy:\n  audit-logger: { path: ${path}, hmac_key_ref: { file: ${keyFile} } }\n`);
+    expect((await run(auditCommand, ['verify', '--pack', pack])).out).toMatch(/^ok: 1 record in 1 file/);
+    expect((await run(eventsCommand, ['--pack', pack, '--json'])).out.trim().split('\n')).toHaveLength(1);
+    const bad = await run(exportCommand, ['--pack', join(dir, 'missing.yaml')]);
+    expect(bad.code).toBe(78);
+    expect(bad.err).toBe(`cardveil: pack file ${join(dir, 'missing.yaml')} cannot be read (ENOENT)\n`);
+  });
+});
