@@ -186,7 +186,8 @@ export function judgeWindow(
   const printed = isPrintedGrouping(shape.groups);
   const lineBreak = shape.gaps.some((g) => g.some((c) => LINE_BREAKS.has(c)));
   const oddSeparators = shape.gaps.some((g) => g.length > 1 || g.some((c) => !PRINTED_SEPARATORS.has(c)));
-  const evasion = !printed || oddSeparators;
+  // One digit or two per group (`4 1 1 1…`, `41.11.11…`) is a deliberate split; odd separators too.
+  const evasion = oddSeparators || (!printed && Math.min(...shape.groups) <= 2);
 
   const slice = !wholeRun && !isStandaloneSlice(shape, before.groups, after.groups, printed);
   // A slice that stands apart is judged by its own surroundings, a whole run by the run's.
@@ -212,7 +213,9 @@ export function judgeWindow(
   // printed grouping are several numbers (`4800.935999999999`, `13562\r\n2015-10-18 18`).
   // A PAN wrapped across lines is judged with its wrap points joined (`41111111\n11111111`).
   const unwrapped = unwrap(shape);
-  const unevenSplit = !printed && !isEvenSplit(shape) && !isPrintedGrouping(unwrapped.groups) && !isEvenSplit(unwrapped);
+  const unevenSplit =
+    !printed && !isEvenSplit(shape) && !isPrintedGrouping(unwrapped.groups) && !isEvenSplit(unwrapped) &&
+    !(wholeRun && isPlainBlocks(shape));
 
   if (sensitivity === 'restricted') {
     const weak = identifierKey || gluedWord || attachedToken || phoneOrAmount || slice || wrappedSlice || unevenSplit;
@@ -236,6 +239,20 @@ function isEvenSplit(shape: Shape): boolean {
   const last = shape.groups[shape.groups.length - 1]!;
   const gap = shape.gaps[0]!;
   return inner.every((g) => g === size) && last <= size && shape.gaps.every((g) => sameGap(g, gap) || sameCategory(g, gap));
+}
+
+/**
+ * Unusual but plausible print: three or more blocks of 3-8 digits, all joined by the same single
+ * space or dash (`37828 22463 10005`, `4111 111111 111111`).
+ */
+function isPlainBlocks(shape: Shape): boolean {
+  const gap = shape.gaps[0];
+  return (
+    shape.groups.length >= 3 &&
+    shape.groups.every((g) => g >= 3 && g <= 8) &&
+    gap !== undefined && gap.length === 1 && (gap[0] === 0x20 || gap[0] === 0x2d) &&
+    shape.gaps.every((g) => sameGap(g, gap))
+  );
 }
 
 /** The shape with the groups on both sides of each line-break gap joined. */
