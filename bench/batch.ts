@@ -6,12 +6,13 @@
  *   `scanBatch(subarrays)`) vs the C++ harness scanning the same records (goal: >= 70%).
  * - 200-byte records: N records batched vs one buffer of the same bytes; the difference divided by
  *   N is the per-record overhead (goal: <= 150 ns).
+ * - the pure-JS way: one V8 RegExp of the same rules over every line held as a string.
  */
 import { fixedEnds } from './lib/corpus.js';
 import { writeInput } from './lib/harness.js';
 import { formatBytes, measure, type Row, type TaskSpec } from './lib/measure.js';
 import { type BenchDatabase, loadEngine } from './lib/ours.js';
-import { LITERAL_SET } from './lib/patterns.js';
+import { LITERAL_SET, LITERAL_SET_REGEXP } from './lib/patterns.js';
 import { harnessRow } from './scan.js';
 import { ratioOf, rowOf, skipped, type Goal, type Ratio, type Suite } from './lib/suite.js';
 
@@ -24,6 +25,22 @@ function recordsOf(bytes: Buffer, ends: Uint32Array): Buffer[] {
     from = ends[k]!;
   }
   return out;
+}
+
+/** The lines as JS strings (latin1), as a pure-JS log scanner would hold them: built outside the timing. */
+function lineStrings(bytes: Buffer, ends: Uint32Array): string[] {
+  return recordsOf(bytes, ends).map((b) => b.toString('latin1'));
+}
+
+/** The literal set as one V8 RegExp, run over every line: the pure-JS way to scan log lines. */
+function jsScanLines(lines: readonly string[]): number {
+  const re = LITERAL_SET_REGEXP;
+  let count = 0;
+  for (const line of lines) {
+    re.lastIndex = 0;
+    while (re.exec(line) !== null) count++;
+  }
+  return count;
 }
 
 /** The fastest batch entry point the engine offers, and its name. */
@@ -84,6 +101,15 @@ export const suite: Suite = {
         count: () => db.scan(bytes).length / 3,
       },
     ];
+    const strings = lineStrings(bytes, lines);
+    tasks.push({
+      contender: 'lines: V8 RegExp per line',
+      kind: 'js',
+      input: linesInput,
+      bytes: bytes.length,
+      fn: () => jsScanLines(strings),
+      count: () => jsScanLines(strings),
+    });
     if (typeof db.scanRecords === 'function' && !ctx.quick) {
       // The array-of-Buffers path too, to show what one Buffer argument per record costs.
       const records = recordsOf(bytes, lines);
@@ -110,6 +136,7 @@ export const suite: Suite = {
       pass: overheadNs <= 150,
     });
     ratios.push(ratioOf('batch/200B-vs-block', '200 B records batched ÷ one buffer', batched, whole));
+    ratios.push(ratioOf('batch/lines-vs-js', 'lines batched ÷ V8 RegExp per line', rowOf(rows, `lines: ${lineBatch.name}`), rowOf(rows, 'lines: V8 RegExp per line')));
 
     const nativeLines = harnessRow(
       ctx, 'batch', db, 'literal', corpus,
