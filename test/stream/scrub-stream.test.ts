@@ -12,6 +12,7 @@ import { chunk, chunkSizes, jsonLines, logBytes, TEST_CARDS } from './log-arbitr
 const SEED_PACK = '/work/shared/packs/pci-ai-governance.yaml';
 /** Property runs per test (raise with CARDVEIL_PROPERTY_RUNS for a longer search). */
 const RUNS = Number(process.env['CARDVEIL_PROPERTY_RUNS'] ?? 40);
+const PROPERTY_TIMEOUT_MS = 30_000 + RUNS * 5_000;
 const defaultScrubber = Scrubber.create();
 const seedScrubber = Scrubber.create({ pack: SEED_PACK });
 
@@ -48,7 +49,8 @@ describe('createScrubStream', () => {
       { numRuns: RUNS },
     );
     expect(cutRuns.text).toBeGreaterThan(RUNS / 2);
-  });
+ 
+  }, PROPERTY_TIMEOUT_MS);
 
   it('writes the same bytes as a whole-input scrub under the seed pack (DLP blocking lines)', async () => {
     await fc.assert(
@@ -60,7 +62,8 @@ describe('createScrubStream', () => {
       { numRuns: RUNS },
     );
     expect(cutRuns.seed).toBeGreaterThan(RUNS / 2);
-  });
+ 
+  }, PROPERTY_TIMEOUT_MS);
 
   it('jsonl: writes the same bytes as a whole-input JSON-lines scrub for every chunking, every JSON line still JSON', async () => {
     await fc.assert(
@@ -78,7 +81,8 @@ describe('createScrubStream', () => {
       { numRuns: RUNS },
     );
     expect(cutRuns.jsonl).toBeGreaterThan(RUNS / 2);
-  });
+ 
+  }, PROPERTY_TIMEOUT_MS);
 
   it('scrubs examples/sample.log one byte at a time exactly like a whole-file scrub, with the same counts', async () => {
     const input = readFileSync('examples/sample.log');
