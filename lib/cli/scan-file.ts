@@ -72,7 +72,7 @@ function scanSegment(
     const column = [...segment.toString('utf8', cursor.lineStart, offset)].length + 1;
     return { line: cursor.line, column };
   };
-  // Ends can precede a later finding's start, so positions are computed in offset order.
+  // The cursor only moves forward, so findings are visited by start offset.
   const sorted = [...findings].sort((a, b) => a.start - b.start);
   for (const finding of sorted) {
     if (finding.type === 'masked_pan' && !includeMasked) continue;

@@ -29,6 +29,11 @@ describe('cardveil (top level)', () => {
     expect(run.code).toBe(0);
     expect(run.stdout.toString()).toContain('scrub [PATH ...]');
     expect(run.stdout.toString()).toContain('78  bad configuration');
+    for (const command of ['scrub', 'scan']) {
+      const help = await runCli([command, '--help']);
+      expect(help.code).toBe(0);
+      expect(help.stdout.toString()).toMatch(new RegExp(`^Usage: cardveil ${command} \\[options\\] \\[PATH \\.\\.\\.\\]\n`));
+    }
   });
 
   it('exits 2 with a message for no command and for an unknown command', async () => {
