@@ -110,12 +110,12 @@ export function createGatewayHandler(options: GatewayOptions): (req: IncomingMes
   };
 
   /** Audits, then sends a complete (non-streamed) answer. */
-  const finish = (res: ServerResponse, x: Exchange, status: number, body: string, contentType = 'application/json'): void => {
+  const finish = (res: ServerResponse, x: Exchange, status: number, body: string): void => {
     if (!record(x, status)) {
       sendError(res, new GatewayError('cardveil_audit_failed', 'the audit record could not be written; the answer was withheld'), { 'x-request-id': x.id });
       return;
     }
-    res.writeHead(status, { ...headersOf(x), 'content-type': contentType, 'content-length': Buffer.byteLength(body) });
+    res.writeHead(status, { ...headersOf(x), 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
     res.end(body);
   };
 
@@ -154,7 +154,9 @@ export function createGatewayHandler(options: GatewayOptions): (req: IncomingMes
     }
     const target = x.decision.target;
     x.target = target;
-    const outgoing = { ...(guarded.value as Record<string, unknown>), model: target.model ?? model };
+    // The target's pinned model, else the client's as checked (a redacted copy if it held card data).
+    const checkedBody = guarded.value as Record<string, unknown>;
+    const outgoing = { ...checkedBody, model: target.model ?? checkedBody.model };
     const call = new UpstreamCall(target.timeout_ms);
     res.once('close', () => {
       if (!res.writableFinished) call.abort();
