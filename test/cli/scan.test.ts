@@ -17,7 +17,7 @@ beforeAll(() => {
   writeFileSync(join(dir, 'logs', 'masked.log'), 'card 411111******1111 on file\n');
 });
 
-describe('cardveil scan', () => {
+describe('cardveil scan', { timeout: 180_000 }, () => {
   it('reports file, line, column, type, brand and a masked value, and exits 1', async () => {
     const run = await runCli(['scan', 'logs'], { cwd: dir });
     expect(run.code).toBe(1);

@@ -23,7 +23,7 @@ function containsCard(data: Buffer | string): boolean {
   return TEST_CARDS.some((pan) => data.includes(pan));
 }
 
-describe('cardveil (top level)', () => {
+describe('cardveil (top level)', { timeout: 120_000 }, () => {
   it('prints help with the commands and exit codes, exit 0', async () => {
     const run = await runCli(['--help']);
     expect(run.code).toBe(0);
@@ -44,7 +44,7 @@ describe('cardveil (top level)', () => {
   });
 });
 
-describe('cardveil scrub', () => {
+describe('cardveil scrub', { timeout: 180_000 }, () => {
   it('scrubs stdin to stdout exactly like the library, with a per-type summary on stderr', async () => {
     const run = await runCli(['scrub', '--threads', '2'], { input: SAMPLE });
     expect(run.code).toBe(0);

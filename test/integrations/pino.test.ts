@@ -23,7 +23,7 @@ function records(file: string): Record<string, unknown>[] {
   return text.trimEnd().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
 }
 
-describe('pino integration', () => {
+describe('pino integration', { timeout: 120_000 }, () => {
   it('an in-process destination writes every record scrubbed, as valid JSON lines, to a real file', async () => {
     const file = join(dir, 'destination.log');
     const destination = createPinoDestination({ destination: file, scrubber: Scrubber.create() });

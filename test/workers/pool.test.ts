@@ -22,7 +22,7 @@ afterAll(async () => {
   await pool.close();
 });
 
-describe('ScrubPool', () => {
+describe('ScrubPool', { timeout: 120_000 }, () => {
   it('scrubs on worker threads exactly like the main thread, results matched to their segments', async () => {
     // Segments of very different sizes finish out of submission order.
     const segments = Array.from({ length: 24 }, (_, i) => Buffer.concat(Array.from({ length: 1 + ((i * 7) % 40) }, () => SAMPLE)));
