@@ -121,8 +121,26 @@ alignas(16) constexpr uint8_t kLowNibbles[16] = {0x92, 0x90, 0x90, 0x90, 0x90, 0
 alignas(16) constexpr uint8_t kHighNibbles[16] = {0x04, 0x00, 0x02, 0x80, 0x00, 0x08, 0x00, 0x00,
                                                    0x10, 0x10, 0x10, 0x10, 0x10, 0x10, 0x10, 0x10};
 
+// Bit gather/scatter (what BMI2's PEXT/PDEP do), for targets without BMI2.
+struct PortableBits {
+  static uint64_t pext(uint64_t x, uint64_t mask) {
+    uint64_t r = 0;
+    for (uint64_t bit = 1; mask != 0; mask &= mask - 1, bit <<= 1) {
+      if (x & mask & (~mask + 1)) r |= bit;
+    }
+    return r;
+  }
+  static uint64_t pdep(uint64_t x, uint64_t mask) {
+    uint64_t r = 0;
+    for (uint64_t bit = 1; mask != 0; mask &= mask - 1, bit <<= 1) {
+      if (x & bit) r |= mask & (~mask + 1);
+    }
+    return r;
+  }
+};
+
 // Portable classifier: a 256-entry table. Used where no SIMD path exists.
-struct ScalarClassifier {
+struct ScalarClassifier : PortableBits {
   static Masks classify(const uint8_t* p) {
     static const auto table = [] {
       struct T { uint8_t cls[256]; } t{};
@@ -142,7 +160,7 @@ struct ScalarClassifier {
 
 #ifdef CARDVEIL_X86
 // SSE2 (every x86-64): compares, no PSHUFB.
-struct Sse2Classifier {
+struct Sse2Classifier : PortableBits {
   static inline uint32_t digits16(__m128i x) {
     const __m128i ge0 = _mm_cmpeq_epi8(_mm_max_epu8(x, _mm_set1_epi8('0')), x);
     const __m128i le9 = _mm_cmpeq_epi8(_mm_min_epu8(x, _mm_set1_epi8('9')), x);
@@ -173,6 +191,8 @@ struct Sse2Classifier {
 };
 
 struct Avx2Classifier {
+  __attribute__((target("bmi2"))) static inline uint64_t pext(uint64_t x, uint64_t m) { return _pext_u64(x, m); }
+  __attribute__((target("bmi2"))) static inline uint64_t pdep(uint64_t x, uint64_t m) { return _pdep_u64(x, m); }
   __attribute__((target("avx2"))) static inline Masks classify(const uint8_t* p) {
     const __m256i low = _mm256_broadcastsi128_si256(
         _mm_load_si128(reinterpret_cast<const __m128i*>(kLowNibbles)));
@@ -234,9 +254,11 @@ class CardWindowScanner {
     return m;
   }
 
+  template <class C>
   inline void innerStretches(const uint8_t* d, size_t p, const Masks& m, uint64_t inner);
   template <class C>
   inline void openStretch(const uint8_t* d, size_t from, size_t stop, size_t n);
+  template <class C>
   inline void walkAscii(const uint8_t* d, size_t p, uint64_t digits, uint64_t span);
 
   // The state machine over d[i..to). untilIdle: return as soon as no run is open (the SIMD
@@ -396,7 +418,7 @@ inline void CardWindowScanner::scan(const uint8_t* d, size_t n, bool final) {
     if (openCount >= kMinPanDigits) openStretch<C>(d, openFirst, p + first, n);
     // 2. Stretches between the first and the last breaker.
     const uint64_t inner = ~((uint64_t{2} << first) - 1) & ((uint64_t{1} << last) - 1);
-    if (popcount(m.digit & inner) >= kMinPanDigits) innerStretches(d, p, m, inner);
+    if (popcount(m.digit & inner) >= kMinPanDigits) innerStretches<C>(d, p, m, inner);
     // 3. The stretch after the last breaker stays open.
     const uint64_t tail = m.digit & ~((uint64_t{2} << last) - 1);
     openCount = popcount(tail);
@@ -415,13 +437,14 @@ inline void CardWindowScanner::openStretch(const uint8_t* d, size_t from, size_t
     const Masks m = masksAt<C>(d, from, n);
     const uint64_t span = (uint64_t{1} << (stop - from)) - 1;
     if ((m.high & span) == 0) {
-      walkAscii(d, from, m.digit & span, span);
+      walkAscii<C>(d, from, m.digit & span, span);
       return;
     }
   }
   walk(d, from, stop + 1, false);
 }
 
+template <class C>
 inline void CardWindowScanner::innerStretches(const uint8_t* d, size_t p, const Masks& m, uint64_t inner) {
   // Bit i of long12 set: bytes i..i+11 are all non-breakers.
   const uint64_t keep = ~m.breaker;
@@ -437,7 +460,7 @@ inline void CardWindowScanner::innerStretches(const uint8_t* d, size_t p, const 
     const uint64_t digits = m.digit & span;
     if (popcount(digits) >= kMinPanDigits) {
       if ((m.high & span) == 0) {
-        walkAscii(d, p, digits, span);
+        walkAscii<C>(d, p, digits, span);
       } else {
         walk(d, p + ctz(digits), p + end + 1, false);
       }
@@ -448,46 +471,56 @@ inline void CardWindowScanner::innerStretches(const uint8_t* d, size_t p, const 
 
 // The state machine's result on a stretch of digits and ASCII separators only, within 64 bytes
 // from d[p] (span: its bytes), followed by a breaker. No byte-by-byte walk: groups are the runs
-// of set bits in digits, a gap joins two groups exactly when it is at most 3 bytes (= 3 units)
-// long, and a window starts at a group start whose first two digits some range may issue. Most
-// group starts fail that table lookup, so most stretches cost a few bit operations per group.
+// of set bits in digits, and a gap joins two groups exactly when it is at most 3 bytes (= 3 units)
+// long. A window starts at a group start; with digit j of the stretch at bit j of a "compressed"
+// mask (PEXT), the window lengths that end on a group end are one shift away, and intersecting
+// them with the lengths the first two digits may issue leaves (almost always) nothing to check.
+template <class C>
 inline void CardWindowScanner::walkAscii(const uint8_t* d, size_t p, uint64_t digits, uint64_t span) {
   const uint64_t gaps = span & ~digits;
   const uint64_t gap4 = gaps & (gaps >> 1) & (gaps >> 2) & (gaps >> 3);
   const uint64_t longGaps = gap4 | (gap4 << 1) | (gap4 << 2) | (gap4 << 3);  // runs stop here
-  const uint64_t groupStarts = digits & ~(digits << 1);
-  const uint64_t groupEnds = digits & ~(digits >> 1);  // last digit of each group
+  const uint64_t groupEnds = digits & ~(digits >> 1);                         // last digit of each group
+  const uint64_t endsAt = C::pext(groupEnds, digits);  // bit j: the stretch's digit j ends a group
   const uint32_t id = f_.id_;
   const uint64_t base = s_.base + p;
   const size_t before = out_.size();
-  uint8_t w[kMaxPanDigits];
-  for (uint64_t starts = groupStarts; starts != 0; starts &= starts - 1) {
+  uint64_t starts = digits & ~(digits << 1);
+  while (starts != 0) {
     const unsigned a = ctz(starts);
-    const uint64_t later = digits & (~uint64_t{1} << a);  // digits after the first one
-    if (later == 0) break;
-    const uint32_t lengths = f_.prefix2_[(d[p + a] - '0') * 10u + (d[p + ctz(later)] - '0')];
-    if (lengths == 0) continue;
-    for (uint64_t ends = groupEnds & (~uint64_t{0} << a); ends != 0; ends &= ends - 1) {
-      const unsigned b = ctz(ends) + 1;  // window d[p + a .. p + b)
-      const uint64_t window = (~uint64_t{0} << a) & ((uint64_t{2} << (b - 1)) - 1);
-      if ((longGaps & window) != 0) break;
-      const unsigned n = popcount(digits & window);
-      if (n > kMaxPanDigits) break;
-      if (n < kMinPanDigits || !((lengths >> n) & 1)) continue;
-      unsigned k = 0;
-      for (uint64_t bits = digits & window; bits != 0; bits &= bits - 1) {
-        w[k++] = static_cast<uint8_t>(d[p + ctz(bits)] - '0');
-      }
+    starts &= starts - 1;
+    const uint64_t breaks = longGaps & (~uint64_t{0} << a);
+    const uint64_t run = breaks != 0 ? (uint64_t{1} << ctz(breaks)) - 1 : ~uint64_t{0};
+    const unsigned index = popcount(digits & ((uint64_t{1} << a) - 1));  // digits before a
+    const unsigned available = popcount(digits & run) - index;         // digits from a in its run
+    if (available < kMinPanDigits) {
+      starts &= ~run;  // later starts in this run have even fewer
+      continue;
+    }
+    const uint64_t second = digits & (~uint64_t{1} << a);
+    const uint32_t issued = f_.prefix2_[(d[p + a] - '0') * 10u + (d[p + ctz(second)] - '0')];
+    const unsigned maxLength = available < kMaxPanDigits ? available : kMaxPanDigits;
+    uint64_t lengths = ((endsAt >> index) << 1) & issued & ((uint64_t{2} << maxLength) - 1);
+    for (; lengths != 0; lengths &= lengths - 1) {
+      const unsigned n = ctz(lengths);
+      const unsigned b = ctz(C::pdep(uint64_t{1} << (index + n - 1), digits)) + 1;  // window d[p+a..p+b)
+      uint8_t w[kMaxPanDigits];
+      uint64_t bits = digits & (~uint64_t{0} << a);
+      for (unsigned k = 0; k < n; ++k, bits &= bits - 1) w[k] = static_cast<uint8_t>(d[p + ctz(bits)] - '0');
       if (f_.windowPasses(w, n)) out_.push_back(Match{id, base + a, base + b});
     }
   }
   // Suffix windows: only the last group can be followed by '=' or 'D' (both breakers).
   const unsigned lastEnd = 64 - static_cast<unsigned>(__builtin_clzll(digits));
-  const unsigned lastStart = 63 - static_cast<unsigned>(__builtin_clzll(groupStarts));
-  if (lastEnd - lastStart > kMaxPanDigits && (d[p + lastEnd] == '=' || d[p + lastEnd] == 'D')) {
-    for (unsigned n = kMaxPanDigits; n >= kMinPanDigits; --n) {
-      for (unsigned k = 0; k < n; ++k) w[k] = static_cast<uint8_t>(d[p + lastEnd - n + k] - '0');
-      if (f_.windowPasses(w, n)) out_.push_back(Match{id, base + lastEnd - n, base + lastEnd});
+  if (d[p + lastEnd] == '=' || d[p + lastEnd] == 'D') {
+    const uint64_t lastStarts = digits & ~(digits << 1);
+    const unsigned lastStart = 63 - static_cast<unsigned>(__builtin_clzll(lastStarts));
+    if (lastEnd - lastStart > kMaxPanDigits) {
+      uint8_t w[kMaxPanDigits];
+      for (unsigned n = kMaxPanDigits; n >= kMinPanDigits; --n) {
+        for (unsigned k = 0; k < n; ++k) w[k] = static_cast<uint8_t>(d[p + lastEnd - n + k] - '0');
+        if (f_.windowPasses(w, n)) out_.push_back(Match{id, base + lastEnd - n, base + lastEnd});
+      }
     }
   }
   // Found start-major; the contract (and streaming) orders by end, then start.
@@ -504,7 +537,7 @@ namespace {
 using ScanFn = void (*)(CardWindowScanner&, const uint8_t*, size_t, bool);
 
 #ifdef CARDVEIL_X86
-__attribute__((target("avx2"), flatten)) void scanAvx2(CardWindowScanner& s, const uint8_t* d,
+__attribute__((target("avx2,bmi2"), flatten)) void scanAvx2(CardWindowScanner& s, const uint8_t* d,
                                                        size_t n, bool final) {
   s.scan<Avx2Classifier>(d, n, final);
 }
@@ -521,7 +554,7 @@ void scanScalar(CardWindowScanner& s, const uint8_t* d, size_t n, bool final) {
 ScanFn pickScan() {
 #ifdef CARDVEIL_X86
   __builtin_cpu_init();
-  if (__builtin_cpu_supports("avx2")) return scanAvx2;
+  if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("bmi2")) return scanAvx2;
   return scanSse2;
 #else
   return scanScalar;
