@@ -46,20 +46,23 @@ export function createGatewayRuntime(pack: Pack | PackInput | string, options: R
   const env = options.env ?? process.env;
   let router: Router | undefined;
   let audit: AuditLogger | undefined;
-  const engine = new PolicyEngine(pack, {
-    ...(options.engine === undefined ? {} : { engine: options.engine }),
-    env,
-    links: {
-      'data-routing-policy': (p: Pack) => {
-        router = routerFor(p);
-        return new RoutingLink(router);
-      },
-      'audit-logger': (p: Pack) => {
-        audit = auditFor(p, env, options.auditEvent ?? 'gateway.request');
-        return audit;
-      },
+  const links = {
+    'data-routing-policy': (p: Pack) => {
+      router = routerFor(p);
+      return new RoutingLink(router);
     },
-  });
+    'audit-logger': (p: Pack) => {
+      audit = auditFor(p, env, options.auditEvent ?? 'gateway.request');
+      return audit;
+    },
+  };
+  let engine: PolicyEngine;
+  try {
+    engine = new PolicyEngine(pack, { ...(options.engine === undefined ? {} : { engine: options.engine }), env, links });
+  } catch (error) {
+    audit?.trail.close(); // a link factory may have opened the trail before a later step failed
+    throw error;
+  }
   try {
     router ??= routerFor(engine.pack);
     const apiKeys = options.resolveKeys === false ? new Map<string, string>() : keysFor(router, env);
