@@ -11,6 +11,7 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyTrail } from '../../lib/audit/verify.js';
+import { Detector } from '../../lib/detectors/detector.js';
 import { createGatewayRuntime, type GatewayRuntime } from '../../lib/gateway/runtime.js';
 import { createGatewayServer } from '../../lib/gateway/server.js';
 import { ENV, seedPack } from './packs.js';
@@ -115,6 +116,8 @@ describe('gateway under bounded concurrent load', () => {
     const records = readFileSync(auditPath, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { request_id: string; verdict: string });
     expect(new Set(records.map((r) => r.request_id)).size).toBe(total);
     expect(records.filter((r) => r.verdict === 'blocked')).toHaveLength(blocked);
+    // The whole trail, scanned with our own detectors at the strictest level: no card data.
+    expect(new Detector({ sensitivity: 'restricted' }).detect(readFileSync(auditPath)).filter((f) => f.type !== 'masked_pan')).toEqual([]);
 
     // 300 requests of ~1 KB each: a per-request leak of 30 KB would show as 9 MB.
     expect(heapAfter - heapBefore).toBeLessThan(8 * 1024 * 1024);
