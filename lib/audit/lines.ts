@@ -8,25 +8,16 @@ export interface TrailLine {
   /** 1-based line number within `file`. */
   readonly line: number;
   readonly text: string;
-  /** True when this is the file's last line and it has no terminating newline (a torn write). */
-  readonly unterminated: boolean;
 }
 
 async function* fileLines(path: string): AsyncGenerator<TrailLine> {
-  const stream = createReadStream(path, { encoding: 'utf8' });
-  let endsWithNewline = true;
-  stream.on('data', (chunk) => {
-    if (chunk.length > 0) endsWithNewline = (chunk as string).endsWith('\n');
-  });
-  const rl = createInterface({ input: stream, crlfDelay: Infinity });
-  let pending: string | undefined;
+  const rl = createInterface({ input: createReadStream(path, { encoding: 'utf8' }), crlfDelay: Infinity });
   let n = 0;
+  // A torn last line (no newline) comes out like any other and fails to parse where it is checked.
   for await (const text of rl) {
-    if (pending !== undefined) yield { file: path, line: n, text: pending, unterminated: false };
-    pending = text;
     n += 1;
+    yield { file: path, line: n, text };
   }
-  if (pending !== undefined) yield { file: path, line: n, text: pending, unterminated: !endsWithNewline };
 }
 
 /** Every line of the trail at `path` (rotated files first). Missing files are skipped. */
