@@ -14,6 +14,7 @@ import { loadLoghubOnce } from './lib/corpus.js';
 import { formatBytes, measure, type Row, type TaskSpec } from './lib/measure.js';
 import { loadScrub } from './lib/ours.js';
 import { skipped, type Goal, type Suite } from './lib/suite.js';
+import { redactedCount } from './scrub.js';
 
 export const PROMPT_BYTES = 4096;
 
@@ -69,7 +70,7 @@ export const suite: Suite = {
         if (scrubber) {
           tasks.push({ contender: `${name}: Scrubber.scrubText (detector + DLP)`, kind: 'ours', input, bytes, fn: () => scrubber.scrubText(prompt).output, count: () => scrubber.scrubText(prompt).findings });
         }
-        tasks.push({ contender: `${name}: JS baseline redactPans`, kind: 'js', input, bytes, fn: () => redactPans(prompt) });
+        tasks.push({ contender: `${name}: JS baseline redactPans`, kind: 'js', input, bytes, fn: () => redactPans(prompt), count: () => redactedCount(redactPans(prompt)) });
       }
       rows.push(...(await measure('prompt', tasks, ctx.small)));
       if (!ctx.quick) {
