@@ -19,7 +19,7 @@ import { suite as detect } from './detect.js';
 import { suite as gateway } from './gateway.js';
 import { renderThroughputSvg } from './lib/chart.js';
 import { buildCorpora, type Corpus, REPO_ROOT } from './lib/corpus.js';
-import { type Baseline, buildBaseline, check } from './lib/gate.js';
+import { type Baseline, buildBaseline, check, mergeBaselines, restrictTo } from './lib/gate.js';
 import { buildHarness, cleanInputs, writeInput } from './lib/harness.js';
 import { sinkValue } from './lib/measure.js';
 import { loadPeers, type PeersLoaded } from './lib/peers.js';
@@ -156,12 +156,15 @@ async function main(): Promise<number> {
     const repetitions = await repeatRatios(ctx, suites, times);
     cleanInputs();
     const env = environment();
+    const existing = existsSync(BASELINE_FILE) ? (JSON.parse(readFileSync(BASELINE_FILE, 'utf8')) as Baseline) : undefined;
     if (values.update) {
-      const baseline = buildBaseline(repetitions, {
+      const fresh = buildBaseline(repetitions, {
         created: new Date().toISOString(),
         commit: env.commit,
         machine: { cpu: env.cpu, cores: env.cores, node: env.node },
       });
+      // With --only, the other suites' ratios stay as they were.
+      const baseline = only && existing ? mergeBaselines(existing, fresh) : fresh;
       writeFileSync(BASELINE_FILE, `${JSON.stringify(baseline, null, 2)}\n`);
       for (const [id, r] of Object.entries(baseline.ratios)) {
         log(`  ${id}: median ${r.median}×, spread ${(r.spread * 100).toFixed(1)}%, threshold ${(r.threshold * 100).toFixed(1)}%`);
@@ -169,12 +172,11 @@ async function main(): Promise<number> {
       log(`bench: wrote ${BASELINE_FILE} (${times} repetitions)`);
       return 0;
     }
-    if (!existsSync(BASELINE_FILE)) {
+    if (!existing) {
       log('bench: no bench/baseline.json: run `npm run bench:update` and commit it');
       return 1;
     }
-    const baseline = JSON.parse(readFileSync(BASELINE_FILE, 'utf8')) as Baseline;
-    const result = check(baseline, repetitions);
+    const result = check(only ? restrictTo(existing, only) : existing, repetitions);
     for (const line of result.lines) process.stdout.write(`${line.status.toUpperCase().padEnd(9)} ${line.text}\n`);
     process.stdout.write(
       result.ok

@@ -129,3 +129,14 @@ export function check(baseline: Baseline, repetitions: readonly (readonly Ratio[
   }
   return { ok: lines.every((l) => l.status !== 'regressed' && l.status !== 'missing'), lines };
 }
+
+/** The baseline's ratios of some suites only (ratio ids start with `<suite>/`): `--check --only`. */
+export function restrictTo(baseline: Baseline, suites: readonly string[]): Baseline {
+  const ratios = Object.fromEntries(Object.entries(baseline.ratios).filter(([id]) => suites.includes(id.split('/')[0]!)));
+  return { ...baseline, ratios };
+}
+
+/** `fresh` with the ratios of `old` that it did not re-measure kept: `--update --only`. */
+export function mergeBaselines(old: Baseline, fresh: Baseline): Baseline {
+  return { ...fresh, ratios: { ...old.ratios, ...fresh.ratios } };
+}

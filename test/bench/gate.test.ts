@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildBaseline, check, median } from '../../bench/lib/gate.js';
+import { buildBaseline, check, median, mergeBaselines, restrictTo } from '../../bench/lib/gate.js';
 import type { Ratio } from '../../bench/lib/suite.js';
 
 const meta = { created: '2026-11-27T00:00:00.000Z', commit: 'abc1234', machine: { cpu: 'test', cores: 2, node: 'v20' } };
@@ -62,5 +62,22 @@ describe('bench gate: check', () => {
     const result = check(baseline, [[r('a', 12)]]);
     expect(result.ok).toBe(true);
     expect(result.lines[0]!.status).toBe('improved');
+  });
+});
+
+describe('bench gate: --only', () => {
+  const both = buildBaseline([[r('scan/a', 2), r('detect/b', 3)]], meta);
+
+  it('checks only the named suites', () => {
+    const result = check(restrictTo(both, ['scan']), [[r('scan/a', 2)]]);
+    expect(result.ok).toBe(true);
+    expect(result.lines.map((l) => l.id)).toEqual(['scan/a']);
+  });
+
+  it('keeps the ratios of suites it did not re-measure when updating', () => {
+    const fresh = buildBaseline([[r('scan/a', 5)]], meta);
+    const merged = mergeBaselines(both, fresh);
+    expect(merged.ratios['scan/a']!.median).toBe(5);
+    expect(merged.ratios['detect/b']!.median).toBe(3);
   });
 });
