@@ -1,7 +1,8 @@
 /**
- * The pack applied to JSON bodies of an application's own HTTP traffic: the shared core of the
- * Express middleware, the Fastify plugin and `guardedFetch`. One guard = one compiled pack, one
- * audit trail; each exchange (request + response) becomes one audit record.
+ * The pack applied to parsed bodies of an application's own HTTP traffic (JSON values, strings,
+ * raw bytes as UTF-8): the shared core of the Express middleware, the Fastify plugin and
+ * `guardedFetch`. One guard = one compiled pack, one audit trail; each exchange (request +
+ * response) becomes one audit record. Bodies nobody parsed (streams) are not seen here.
  */
 import { randomUUID } from 'node:crypto';
 import type { Verdict } from '../policy/chain.js';
@@ -103,9 +104,11 @@ export class JsonGuard {
 
   private check(x: GuardExchange, body: unknown, direction: 'request' | 'response'): GuardResult {
     const context = { providerCall: this.providerCall && direction === 'request', requestId: x.id, actor: x.actor, source: x.source, direction };
+    // Raw bodies (express.raw, Fastify octet-stream) are checked as UTF-8 text and given back as bytes.
+    const bytes = body instanceof Uint8Array;
     let out;
     try {
-      out = guardJson(body, this.runtime.options.evaluate, context);
+      out = guardJson(bytes ? Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('utf8') : body, this.runtime.options.evaluate, context);
     } catch {
       out = undefined;
     }
@@ -125,6 +128,7 @@ export class JsonGuard {
       return { ok: false, error };
     }
     if (SEVERITY[out.verdict] > SEVERITY[x.verdict]) x.verdict = out.verdict;
+    if (bytes) return { ok: true, value: out.verdict === 'allowed' ? body : Buffer.from(out.value as string, 'utf8'), verdict: out.verdict };
     return { ok: true, value: out.value, verdict: out.verdict };
   }
 }

@@ -18,7 +18,11 @@ beforeAll(async () => {
   middleware = cardveilExpress(seeded.pack);
   const app = express();
   app.use(express.json());
+  app.use(express.raw({ type: 'application/octet-stream' }));
   app.use(middleware);
+  app.post('/api/raw', (req, res) => {
+    res.type('text/plain').send(Buffer.isBuffer(req.body) ? req.body.toString('utf8') : 'not a buffer');
+  });
   app.post('/api/chat', (req, res) => {
     seen.push(req.body);
     res.json({ echo: (req.body as { prompt: string }).prompt });
@@ -68,9 +72,14 @@ describe('cardveilExpress', () => {
     expect(body.ok).toBe(true);
   });
 
+  it('checks raw byte bodies as text', async () => {
+    const res = await fetch(`${base}/api/raw`, { method: 'POST', headers: { 'content-type': 'application/octet-stream' }, body: 'pan 5555555555554444' });
+    expect(await res.text()).toMatch(/^pan \[REDACTED:PAN[^\]]*\]$/);
+  });
+
   it('audits one record per request and the trail verifies', async () => {
     const report = await verifyTrail(auditPath);
     expect(report.ok).toBe(true);
-    expect(report.records).toBe(3);
+    expect(report.records).toBe(4);
   });
 });
