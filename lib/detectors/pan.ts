@@ -194,16 +194,15 @@ export function judgeWindow(
   const cb = context.bytes;
   const left = leftContext(cb, context.toContext(slice ? before.runStart : start, 'start'));
   const right = rightContext(cb, context.toContext(slice ? after.runEnd : end, 'end'));
-  const nearCardWords = cardWordsBefore(cb, context.toContext(start, 'start'));
   const positive = left.kind === 'positive';
-
-  let confidence = printed ? 0.8 : 0.7;
-  if (positive) confidence = 0.97;
-  else if (nearCardWords) confidence = Math.max(confidence, 0.9);
+  // Most windows in real logs die here (`blk_…`, `id=…`): reject before the costlier checks.
+  if (sensitivity !== 'restricted' && (left.kind === 'negative' || left.phone || left.currency)) return undefined;
+  let near: boolean | undefined;
+  const nearCardWords = (): boolean => (near ??= cardWordsBefore(cb, context.toContext(start, 'start')));
 
   // Reasons a window is not a card, from the strongest.
   const identifierKey = left.kind === 'negative';
-  const gluedWord = (left.glued && !positive) || (right.gluedAlpha && !positive && !nearCardWords);
+  const gluedWord = (left.glued && !positive) || (right.gluedAlpha && !positive && !nearCardWords());
   const attachedToken =
     (!positive && left.delimiters.length > 0 && /^[_./-]$/.test(left.delimiters) && left.word.length > 0) ||
     (right.attached && !positive);
@@ -217,7 +216,9 @@ export function judgeWindow(
     !printed && !isEvenSplit(shape) && !isPrintedGrouping(unwrapped.groups) && !isEvenSplit(unwrapped) &&
     !(wholeRun && isPlainBlocks(shape));
 
+  let confidence = positive ? 0.97 : printed ? 0.8 : 0.7;
   if (sensitivity === 'restricted') {
+    if (!positive && nearCardWords()) confidence = 0.9;
     const weak = identifierKey || gluedWord || attachedToken || phoneOrAmount || slice || wrappedSlice || unevenSplit;
     return candidate(start, end, shape.digits, brand, weak ? 0.35 : confidence, evasion, wholeRun, printed);
   }
@@ -228,6 +229,7 @@ export function judgeWindow(
     if (slice && !printed) return undefined;
     if (gluedWord || attachedToken || slice) confidence = 0.5;
   }
+  if (!positive && confidence > 0.5 && nearCardWords()) confidence = 0.9;
   return candidate(start, end, shape.digits, brand, confidence, evasion, wholeRun, printed);
 }
 
