@@ -4,12 +4,22 @@
  * without UTF-8 mode. Generated from the running engine's Unicode data, never hand-typed.
  */
 
-/** Every code point from U+0080 up that `test` accepts. */
+/**
+ * Planes searched: the BMP and plane 1 (every script's digits, most format characters) and the
+ * tags block of plane 14. Planes 2-13 hold only ideographs and 15-16 private use: no decimal digits
+ * and no default-ignorable characters there, and skipping them saves ~200 ms at start-up.
+ */
+const SEARCHED: readonly [number, number][] = [
+  [0x80, 0xd7ff],
+  [0xe000, 0x1ffff],
+  [0xe0000, 0xe0fff],
+];
+
+/** Every non-ASCII code point (in the searched planes) that `test` accepts. */
 export function codePointsWhere(test: RegExp): number[] {
   const out: number[] = [];
-  for (let cp = 0x80; cp <= 0x10ffff; cp++) {
-    if (cp >= 0xd800 && cp <= 0xdfff) continue;
-    if (test.test(String.fromCodePoint(cp))) out.push(cp);
+  for (const [from, to] of SEARCHED) {
+    for (let cp = from; cp <= to; cp++) if (test.test(String.fromCodePoint(cp))) out.push(cp);
   }
   return out;
 }
