@@ -545,19 +545,23 @@ __attribute__((flatten)) void scanSse2(CardWindowScanner& s, const uint8_t* d, s
                                        bool final) {
   s.scan<Sse2Classifier>(d, n, final);
 }
-#else
+#endif
+#if !defined(CARDVEIL_X86) || defined(CARDVEIL_CARD_WINDOWS_FORCE_SCALAR)
 void scanScalar(CardWindowScanner& s, const uint8_t* d, size_t n, bool final) {
   s.scan<ScalarClassifier>(d, n, final);
 }
 #endif
 
+// The tests build with CARDVEIL_CARD_WINDOWS_FORCE_{SSE2,SCALAR} to check every variant here.
 ScanFn pickScan() {
-#ifdef CARDVEIL_X86
+#if !defined(CARDVEIL_X86) || defined(CARDVEIL_CARD_WINDOWS_FORCE_SCALAR)
+  return scanScalar;
+#elif defined(CARDVEIL_CARD_WINDOWS_FORCE_SSE2)
+  return scanSse2;
+#else
   __builtin_cpu_init();
   if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("bmi2")) return scanAvx2;
   return scanSse2;
-#else
-  return scanScalar;
 #endif
 }
 
