@@ -91,4 +91,25 @@ describe('property: valid PANs of every brand are found exactly', () => {
       { numRuns: 100 },
     );
   });
+
+  it('never throws on arbitrary bytes or text, and every span lies inside the input', () => {
+    const noisy = fc.oneof(
+      fc.uint8Array({ maxLength: 200 }),
+      fc.string({ unit: 'binary', maxLength: 120 }),
+      fc.array(fc.constantFrom('4111', '1111', ' ', '-', '%3', '&#5', '\\u003', '\u200b', '\uff14', '*', 'x', '^', '=', 'D', 'cvv', 'exp', 'pin', ';', '?', '%B'), { maxLength: 40 }).map((parts) => parts.join('')),
+    );
+    fc.assert(
+      fc.property(noisy, (input) => {
+        const findings = detector.detect(input);
+        for (const f of findings) {
+          expect(f.start).toBeGreaterThanOrEqual(0);
+          expect(f.end).toBeGreaterThan(f.start);
+          expect(f.end).toBeLessThanOrEqual(input.length);
+        }
+        expect(reference.detect(input)).toEqual(findings);
+      }),
+      { numRuns: 500 },
+    );
+  });
 });
+
