@@ -13,8 +13,8 @@
  *   256-entry table; caseless folds ASCII letters only; `\w \d \s \b` are ASCII.
  * - utf8 (`utf8` flag = HS_FLAG_UTF8 | HS_FLAG_UCP): the expression is read as code points and the
  *   RegExp (flag `v`) runs over text; `\d \w \s` are Unicode (`\p{Nd}`, `[\p{L}\p{N}_]`, ...)
- *   and `\b`, `\B` are rejected, as Hyperscan does in UCP mode. Caseless must then cover the whole
- *   expression (flag or a leading `(?i)`), and POSIX classes stay ASCII.
+ *   and `\b`, `\B` are rejected, as Hyperscan does in UCP mode; POSIX classes are Unicode too.
+ *   Caseless must cover the whole expression (flag or a leading `(?i)`).
  */
 import { EngineError } from './errors.js';
 import type { PatternSpec } from './types.js';
@@ -55,6 +55,9 @@ interface Flags {
   multiline: boolean;
   extended: boolean;
 }
+
+/** Any character. Not `[^]`: V8 (Node 20) mis-repeats `[^]{3}` under the `v` flag. */
+const ANY = '[\\s\\S]';
 
 /** Raised inside the parser; converted to an EngineError naming the pattern. */
 class SyntaxProblem extends Error {}
@@ -237,7 +240,7 @@ class Parser {
       case '[':
         return this.charClass(flags);
       case '.':
-        return flags.dotall ? this.makeSet(allBytes(), '[^]', flags, false) : this.makeSet(tableOf('\n', true), '[^\\n]', flags, false);
+        return flags.dotall ? this.makeSet(allBytes(), ANY, flags, false) : this.makeSet(tableOf('\n', true), '[^\\n]', flags, false);
       case '^':
         return { kind: 'assert', what: flags.multiline ? 'startLine' : 'start' };
       case '$':
@@ -532,8 +535,8 @@ class Parser {
           this.pos += m[0].length;
           const posix = posixClass(m[2]!, m[1] === '^');
           if (posix === null) throw new SyntaxProblem(`unknown POSIX class "${m[2]}"`);
-          merge(table, posix);
-          parts.push(tableBody(posix));
+          if (this.utf8) parts.push(ucpPosixClass(m[2]!, m[1] === '^', this.wholeCaseless));
+          else merge(table, posix);
           continue;
         }
         const inner = this.peek();
@@ -595,8 +598,10 @@ class Parser {
     }
     if (this.utf8) {
       if (flags.caseless && !this.wholeCaseless) this.sawPartialCaseless = true;
-      const body = parts.join('');
-      return { kind: 'set', table: null, source: negated ? `[^${body}]` : `[${body}]` };
+      const source = negated ? `[^${parts.join('')}]` : `[${parts.join('')}]`;
+      // An empty set (such as [^\w\P{Lu}]) makes the pattern unmatchable: mark it for canMatch.
+      const empty = negated && !new RegExp(source, 'v').test(allCodePoints());
+      return { kind: 'set', table: empty ? new Uint8Array(256) : null, source };
     }
     // PCRE folds a caseless class before negating it.
     if (flags.caseless) foldAscii(table);
@@ -620,6 +625,24 @@ class Parser {
     if (this.utf8) parts.push(escapeCodePoint(code));
     else table[code] = 1;
   }
+}
+
+let everyCodePoint: string | undefined;
+
+/** Every Unicode scalar value once, built on first use (about 2 MB of UTF-16). */
+function allCodePoints(): string {
+  if (everyCodePoint === undefined) {
+    const parts: string[] = [];
+    for (let start = 0; start <= 0x10ffff; start += 0x8000) {
+      const chunk: number[] = [];
+      for (let cp = start; cp < Math.min(start + 0x8000, 0x110000); cp++) {
+        if (cp < 0xd800 || cp > 0xdfff) chunk.push(cp);
+      }
+      parts.push(String.fromCodePoint(...chunk));
+    }
+    everyCodePoint = parts.join('');
+  }
+  return everyCodePoint;
 }
 
 // ---- character tables (bytes mode) ----
@@ -671,6 +694,33 @@ function posixClass(name: string, negated: boolean): Uint8Array | null {
   return spec === undefined ? null : tableFromSpec(spec, negated);
 }
 
+/**
+ * A POSIX class in utf8 (UCP) mode, as a nested v-mode class, with PCRE's Unicode meanings (which
+ * Hyperscan follows): `[:alpha:]` is `\p{L}`, `[:digit:]` `\p{Nd}`, `[:punct:]` `\p{P}` plus
+ * ASCII symbols, `[:graph:]` letters, marks, numbers, punctuation, symbols and format
+ * characters; caseless `[:upper:]`/`[:lower:]` are all letters. `[:xdigit:]`, `[:ascii:]` stay ASCII.
+ */
+function ucpPosixClass(name: string, negated: boolean, caseless: boolean): string {
+  const graph = '[[\\p{L}\\p{M}\\p{N}\\p{P}\\p{S}\\p{Cf}]--[\\u{61c}\\u{180e}\\u{2066}-\\u{2069}]]';
+  const bodies: Record<string, string> = {
+    alnum: '\\p{L}\\p{N}',
+    alpha: '\\p{L}',
+    ascii: '\\u{0}-\\u{7f}',
+    blank: '\\t\\p{Zs}',
+    cntrl: '\\p{Cc}',
+    digit: '\\p{Nd}',
+    graph,
+    lower: caseless ? '\\p{L}' : '\\p{Ll}',
+    print: `${graph}\\p{Zs}`,
+    punct: '\\p{P}[\\p{S}&&[\\u{0}-\\u{7f}]]',
+    space: '\\t\\n\\v\\f\\r\\x85\\p{Z}',
+    upper: caseless ? '\\p{L}' : '\\p{Lu}',
+    word: '\\p{L}\\p{N}_',
+    xdigit: '0-9A-Fa-f',
+  };
+  return negated ? `[^${bodies[name]!}]` : `[${bodies[name]!}]`;
+}
+
 function merge(into: Uint8Array, from: Uint8Array): void {
   for (let k = 0; k < 256; k++) if (from[k]) into[k] = 1;
 }
@@ -708,7 +758,7 @@ function tableSource(table: Uint8Array): string {
       only = k;
     }
   }
-  if (count === 256) return '[^]';
+  if (count === 256) return ANY;
   if (count === 1) return /[A-Za-z0-9_ ]/.test(String.fromCharCode(only)) ? String.fromCharCode(only) : hex2(only);
   if (count === 0) return '[]';
   return `[${tableBody(table)}]`;
@@ -766,7 +816,7 @@ function lookahead(node: Node): number {
 function canMatch(node: Node): boolean {
   switch (node.kind) {
     case 'set':
-      return node.table === null || node.table.includes(1);
+      return node.table === null || node.table.includes(1); // utf8 sets carry a table only when empty
     case 'assert':
       return true;
     case 'seq':
@@ -820,13 +870,13 @@ function emit(node: Node): string {
     case 'assert':
       switch (node.what) {
         case 'start':
-          return '(?<![^])';
+          return `(?<!${ANY})`;
         case 'startLine':
           return '(?<![^\\n])';
         case 'end':
-          return '(?![^])';
+          return `(?!${ANY})`;
         case 'endOptLf':
-          return '(?=\\n?(?![^]))';
+          return `(?=\\n?(?!${ANY}))`;
         case 'endLine':
           return '(?![^\\n])';
         case 'word':

@@ -285,7 +285,7 @@ describe.skipIf(native === undefined)(
  */
 describe.skipIf(native === undefined)('differential: Hyperscan syntax, feature by feature', () => {
   const everyByte = Buffer.from(Array.from({ length: 256 }, (_, i) => i));
-  const texts = ['ab\nab', 'ab\n', 'x ab_ab ab', 'café ab', 'ab\n\n', '\nab', 'AB ab Ab', 'été été', 'ж ж', 'a\r\nb'];
+  const texts = ['ab\nab', 'ab\n', 'x ab_ab ab', 'café ab', 'ab\n\n', '\nab', 'AB ab Ab', 'été été', 'ж ж', 'a\r\nb', 'ǅª٣\u00a0¿$€\u00ad𝟘'];
   const features: [string, PatternFlags?][] = [
     ['\\s'], ['\\S'], ['\\d'], ['\\w'], ['\\W'], ['\\h'], ['\\v'], ['\\H'], ['\\V'], ['.'], ['.', { dotall: true }],
     ['[[:alpha:]]'], ['[[:alnum:]]'], ['[[:punct:]]'], ['[[:space:]]'], ['[[:blank:]]'], ['[[:cntrl:]]'], ['[[:graph:]]'],
@@ -298,6 +298,8 @@ describe.skipIf(native === undefined)('differential: Hyperscan syntax, feature b
     ['é'], ['[é]'], ['\\xc3'], ['\\x{e9}', { utf8: true }], ['é', { utf8: true }], ['\\p{Lu}', { utf8: true }],
     ['\\P{L}', { utf8: true }], ['\\p{Cyrillic}', { utf8: true }], ['.', { utf8: true }], ['\\s', { utf8: true }],
     ['é', { utf8: true, caseless: true }], ['ab', { singlematch: true }],
+    ['[[:alpha:]]', { utf8: true }], ['[[:^digit:]]', { utf8: true }], ['[[:punct:]]', { utf8: true }], ['[[:graph:]]', { utf8: true }],
+    ['[[:upper:]]', { utf8: true, caseless: true }], ['[[:space:]]', { utf8: true }], ['[^\\w[:^alpha:]]', { utf8: true }],
     // refused by both
     ['a(?=b)'], ['(a)\\1'], ['a++'], ['(?>a)'], ['a?'], ['a^b'], ['\\N'], ['a**'], ['\\bab', { utf8: true }], ['\\p{Greek}'],
     ['[...]'], ['x[.a-z.]'], ['[:alpha:]'], ['[^\\w[:^digit:]]'], ['a[^\\x00-\\xff]'],
