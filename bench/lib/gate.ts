@@ -12,7 +12,8 @@
  * the check when it falls below median × (1 − threshold), with
  * threshold = max(3 × relative spread, 10%). `bench:check` itself takes the median of a few
  * repetitions, which is steadier than the single runs the spread was measured on, so the
- * threshold errs on the side of not flagging noise.
+ * threshold errs on the side of not flagging noise; and a suite whose ratio regressed is measured
+ * twice more before the verdict, so a regression has to reproduce to fail the gate.
  */
 import type { Ratio } from './suite.js';
 
