@@ -49,6 +49,7 @@ export class Segmenter {
   readonly #check: CutCheck;
   #held: Buffer[] = [];
   #heldBytes = 0;
+  #lastOwned = false;
   /** Next search starts once this many bytes are held (grows after a failed search). */
   #searchAt: number;
 
@@ -74,6 +75,15 @@ export class Segmenter {
     return this.#heldBytes;
   }
 
+  /**
+   * True when the last segment returned by `push` lives in memory that nothing else references
+   * (a buffer the segmenter allocated, starting at offset 0): the caller may transfer its
+   * ArrayBuffer to a worker instead of copying it. Caller-owned chunks are never reported owned.
+   */
+  get lastSegmentOwned(): boolean {
+    return this.#lastOwned;
+  }
+
   /** Adds input; returns a segment that is safe to scrub on its own, or null to wait for more. */
   push(chunk: Uint8Array): Buffer | null {
     if (chunk.length === 0) return null;
@@ -81,14 +91,19 @@ export class Segmenter {
     this.#heldBytes += chunk.length;
     if (this.#heldBytes < this.#searchAt) return null;
 
-    const held = this.#held.length === 1 ? this.#held[0]! : Buffer.concat(this.#held, this.#heldBytes);
+    const concatenated = this.#held.length > 1;
+    const held = concatenated ? Buffer.concat(this.#held, this.#heldBytes) : this.#held[0]!;
     this.#held = [held];
+    this.#lastOwned = false;
     const cut = this.#findCut(held);
     if (cut > 0) {
-      const rest = held.subarray(cut);
+      // The rest is copied out (it is small: under a line plus the context window), so the
+      // segment is the only view of `held` and may be handed over whole.
+      const rest = Buffer.from(held.subarray(cut));
       this.#held = rest.length > 0 ? [rest] : [];
       this.#heldBytes = rest.length;
       this.#searchAt = this.segmentBytes;
+      this.#lastOwned = concatenated && held.byteOffset === 0 && held.buffer.byteLength === held.length;
       return held.subarray(0, cut);
     }
     if (this.#heldBytes > this.maxHoldbackBytes) {
@@ -103,6 +118,7 @@ export class Segmenter {
 
   /** Ends input; returns everything still held (scrubbed whole, so always exact). */
   end(): Buffer | null {
+    this.#lastOwned = false;
     const rest = this.#held.length === 1 ? this.#held[0]! : Buffer.concat(this.#held, this.#heldBytes);
     this.#held = [];
     this.#heldBytes = 0;

@@ -19,9 +19,14 @@ export type ScrubReply =
     }
   | { readonly id: number; readonly error: { readonly code: string; readonly message: string } };
 
-/** A Uint8Array that owns its whole ArrayBuffer, so it can be transferred without detaching other data. */
+/**
+ * Bytes whose ArrayBuffer may be transferred: `bytes` itself when it starts its buffer and that
+ * buffer cannot be Node's shared Buffer pool (it is exactly this view, or larger than a pool slab),
+ * otherwise a copy. Only call it in a worker on results that nothing else keeps.
+ */
 export function ownedBytes(bytes: Uint8Array): Uint8Array {
-  if (bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength && bytes.buffer instanceof ArrayBuffer) {
+  const { buffer } = bytes;
+  if (buffer instanceof ArrayBuffer && bytes.byteOffset === 0 && (bytes.byteLength === buffer.byteLength || buffer.byteLength > Buffer.poolSize)) {
     return bytes;
   }
   return new Uint8Array(bytes); // copies into a fresh, exactly sized ArrayBuffer

@@ -58,20 +58,23 @@ export async function scrubInto(
     if (result.output.length > 0 && !sink.write(result.output)) await drained(sink);
     options.onProgress?.(summary.bytesIn);
   };
-  const submit = async (segment: Buffer): Promise<void> => {
-    const result = pool ? pool.run(segment, format) : Promise.resolve(scrubSegment(scrubber, segment, format));
+  const submit = async (segment: Buffer, owned: boolean): Promise<void> => {
+    const bytesIn = segment.length; // read before a transfer detaches the segment
+    const result = pool
+      ? pool.run(segment, format, { transfer: owned })
+      : Promise.resolve(scrubSegment(scrubber, segment, format));
     result.catch(() => {}); // observed in writeOldest; avoids an unhandled rejection meanwhile
-    inFlight.push({ bytesIn: segment.length, result });
+    inFlight.push({ bytesIn, result });
     while (inFlight.length > maxInFlight) await writeOldest();
   };
 
   try {
     for await (const chunk of source) {
       const segment = segmenter.push(chunk);
-      if (segment) await submit(segment);
+      if (segment) await submit(segment, segmenter.lastSegmentOwned);
     }
     const rest = segmenter.end();
-    if (rest) await submit(rest);
+    if (rest) await submit(rest, false);
     while (inFlight.length > 0) await writeOldest();
     if (sinkError) throw sinkError;
   } catch (error) {

@@ -72,12 +72,15 @@ export class ScrubPool {
     }
   }
 
-  /** Scrubs one segment (whole lines) on a worker. The segment's bytes are copied, never detached. */
-  run(segment: Uint8Array, format: ScrubFormat): Promise<ScrubOutcome<Buffer>> {
+  /**
+   * Scrubs one segment (whole lines) on a worker. The bytes are copied, unless `transfer` is set:
+   * then the segment's whole ArrayBuffer moves to the worker (no copy) and is detached here, so
+   * only pass it for memory nothing else uses (see `Segmenter.lastSegmentOwned`).
+   */
+  run(segment: Uint8Array, format: ScrubFormat, options: { transfer?: boolean } = {}): Promise<ScrubOutcome<Buffer>> {
     if (this.#closed) return Promise.reject(new StreamError('ERR_POOL_CLOSED', 'The scrub pool is closed'));
     if (this.#failure) return Promise.reject(this.#failure);
-    // Copy into a fresh ArrayBuffer to transfer: the caller's buffer is never detached.
-    const owned = new Uint8Array(segment);
+    const owned = options.transfer && segment.byteOffset === 0 ? segment : new Uint8Array(segment);
     return new Promise((resolve, reject) => {
       this.#queue.push({ task: { id: this.#nextId++, segment: owned, format }, resolve, reject });
       this.#dispatch();
