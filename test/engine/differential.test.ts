@@ -12,8 +12,8 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { builtinPatterns } from '../../lib/detectors/patterns.js';
 import { sortTriples } from '../../lib/engine/card-windows.js';
-import { compileFallback } from '../../lib/engine/fallback.js';
-import { compile, nativeLoadError } from '../../lib/engine/index.js';
+import { compileFallback, deserializeFallback } from '../../lib/engine/fallback.js';
+import { compile, deserialize, nativeLoadError } from '../../lib/engine/index.js';
 import type { CardWindowConfig, Database, PatternFlags, PatternSpec } from '../../lib/engine/types.js';
 
 const CORPUS = '/work/shared/corpus/loghub';
@@ -147,6 +147,16 @@ if (loadError && inCi) {
 describe.skipIf(native === undefined)(
   `differential: Hyperscan vs JavaScript on the built-in patterns${loadError ? ` (skipped: ${loadError.message.split('\n')[0]})` : ''}`,
   () => {
+    it("refuses to load one engine's serialized database into the other", () => {
+      expect(() => deserializeFallback(native!.serialize())).toThrow(expect.objectContaining({ code: 'ERR_DESERIALIZE' }));
+      expect(() => deserialize(fallback.serialize(), { engine: 'hyperscan' })).toThrow(
+        expect.objectContaining({ code: 'ERR_DESERIALIZE' }),
+      );
+      const copy = deserialize(fallback.serialize(), { engine: 'javascript' });
+      expect(copy.engine).toBe('javascript');
+      expect(Array.from(copy.scan('cvv 4111111111111111'))).toEqual(Array.from(native!.scan('cvv 4111111111111111')));
+    });
+
     it('has the loghub corpus to compare on', () => {
       expect(corpusFiles.filter((f) => f.endsWith('.log')).length).toBeGreaterThanOrEqual(10);
     });
