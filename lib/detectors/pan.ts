@@ -18,10 +18,10 @@
  * `high` accepts slices in printed groupings and words glued through punctuation; `restricted`
  * reports every window except those after an identifier key, which it reports at low confidence.
  */
-import { MAX_GAP } from '../engine/card-windows.js';
+import { MAX_GAP, MAX_PAN_DIGITS, MIN_PAN_DIGITS } from '../engine/card-windows.js';
 import { cardWordsBefore, classifyKey, leftContext, rightContext } from './context.js';
 import { brandOf } from './iin.js';
-import { isTestCard } from './luhn.js';
+import { isTestCard, luhn } from './luhn.js';
 import { decodeAt, isDigit, isSeparator, prevStart } from './text.js';
 import type { CardBrand, Sensitivity } from './types.js';
 
@@ -74,6 +74,8 @@ function shapeOf(b: Uint8Array, start: number, end: number): Shape {
 /** A neighbouring group of the same run: its digit count and the gap that joins it. */
 interface Neighbour {
   readonly digits: number;
+  /** The group's digits, in reading order. */
+  readonly text: string;
   readonly gap: number[];
 }
 
@@ -99,12 +101,9 @@ function groupsAfter(b: Uint8Array, end: number, limit: number): { groups: Neigh
       q += len;
     }
     if (gap.length === 0 || !isDigit(b[q])) break;
-    let n = 0;
-    while (isDigit(b[q])) {
-      q++;
-      n++;
-    }
-    groups.push({ digits: n, gap });
+    const from = q;
+    while (isDigit(b[q])) q++;
+    groups.push({ digits: q - from, text: String.fromCharCode(...b.subarray(from, q)), gap });
     p = runEnd = q;
   }
   return { groups, runEnd };
@@ -133,12 +132,9 @@ function groupsBefore(b: Uint8Array, start: number, limit: number): { groups: Ne
       q = s;
     }
     if (gap.length === 0 || !isDigit(b[q - 1])) break;
-    let n = 0;
-    while (q > 0 && isDigit(b[q - 1])) {
-      q--;
-      n++;
-    }
-    groups.push({ digits: n, gap });
+    const to = q;
+    while (q > 0 && isDigit(b[q - 1])) q--;
+    groups.push({ digits: to - q, text: String.fromCharCode(...b.subarray(q, to)), gap });
     p = runStart = q;
   }
   return { groups, runStart };
@@ -293,8 +289,9 @@ function candidate(
 /**
  * A window that is part of a longer run still counts as a card when it stands apart: one group
  * separated from its neighbours by whitespace only (`4111111111111111 123`), or a printed grouping
- * whose neighbours are joined differently (`4111-1111-1111-1111 12/25`) or come after it and are
- * short (a CVV or an expiry: `4111 1111 1111 1111 123`).
+ * whose neighbours are joined differently (`4111-1111-1111-1111 12/25`), come after it and are
+ * short (a CVV or an expiry: `4111 1111 1111 1111 123`), or are themselves whole cards
+ * (`4111 1111 1111 1111 5555 5555 5555 4444`: a list of cards, not one long number).
  */
 function isStandaloneSlice(shape: Shape, before: Neighbour[], after: Neighbour[], printed: boolean): boolean {
   if (!printed) return false;
@@ -302,7 +299,22 @@ function isStandaloneSlice(shape: Shape, before: Neighbour[], after: Neighbour[]
   if (shape.groups.length === 1) return outer.every((n) => n.gap.every((c) => WHITESPACE.has(c)));
   const inner = shape.gaps[0]!;
   if (outer.every((n) => !sameGap(n.gap, inner))) return true;
-  return before.length === 0 && after.reduce((sum, n) => sum + n.digits, 0) <= 4;
+  if (before.length === 0 && after.reduce((sum, n) => sum + n.digits, 0) <= 4) return true;
+  return wholeCards([...before].reverse(), 0) && wholeCards(after, 4);
+}
+
+/**
+ * True when `groups` (in reading order) split into consecutive card numbers (12-19 digits, Luhn,
+ * a known issuer), leaving at most `tail` digits after the last one (a CVV).
+ */
+function wholeCards(groups: readonly Neighbour[], tail: number): boolean {
+  let digits = '';
+  for (const g of groups) {
+    digits += g.text;
+    if (digits.length > MAX_PAN_DIGITS) return false;
+    if (digits.length >= MIN_PAN_DIGITS && luhn(digits) && brandOf(digits)) digits = '';
+  }
+  return digits.length <= tail;
 }
 
 /** Keeps the best of overlapping candidates (rank, then earliest start), sorted by start. */

@@ -162,3 +162,23 @@ describe('detect()', () => {
     expect(detect('pan=4111111111111111').map((f) => f.type)).toEqual(['pan']);
   });
 });
+
+describe('lists of cards in one digit run', () => {
+  const spans = (text: string) => new Detector({ engine: 'javascript' }).detect(text).map((f) => [f.type, f.start, f.end]);
+
+  it('finds each of two printed cards side by side, and a trailing CVV', () => {
+    expect(spans('card 4111 1111 1111 1111 5555 5555 5555 4444')).toEqual([
+      ['pan', 5, 24],
+      ['pan', 25, 44],
+    ]);
+    expect(spans('4000 0000 0000 0002 4000000000000002 123')).toEqual([
+      ['pan', 0, 19],
+      ['pan', 20, 36],
+      ['cvv', 37, 40],
+    ]);
+  });
+
+  it('still rejects a printed window inside a longer number that is not made of cards', () => {
+    expect(spans('ref 1234 5678 9012 3456 4111 1111 1111 1111')).toEqual([]);
+  });
+});
