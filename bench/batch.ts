@@ -9,11 +9,10 @@
  * - the pure-JS way: one V8 RegExp of the same rules over every line held as a string.
  */
 import { fixedEnds } from './lib/corpus.js';
-import { writeInput } from './lib/harness.js';
+import { harnessRow, writeInput } from './lib/harness.js';
 import { formatBytes, measure, type Row, type TaskSpec } from './lib/measure.js';
 import { type BenchDatabase, loadEngine } from './lib/ours.js';
 import { LITERAL_SET, LITERAL_SET_REGEXP } from './lib/patterns.js';
-import { harnessRow } from './scan.js';
 import { ratioOf, rowOf, skipped, type Goal, type Ratio, type Suite } from './lib/suite.js';
 
 /** Subarray views of `bytes` at the record boundaries (built once, outside the timed part). */

@@ -5,10 +5,10 @@
  */
 import { findPans } from './baselines/js-regex.js';
 import { sliceAtLine } from './lib/corpus.js';
+import { harnessRow } from './lib/harness.js';
 import { formatBytes, measure, type Row, type TaskSpec } from './lib/measure.js';
 import { loadDetectors, loadEngine } from './lib/ours.js';
 import { gbps, ratioOf, rowOf, skipped, type Goal, type Ratio, type Suite } from './lib/suite.js';
-import { harnessRow } from './scan.js';
 
 export const suite: Suite = {
   id: 'detect',

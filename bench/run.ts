@@ -211,6 +211,7 @@ async function main(): Promise<number> {
     join(RESULTS_DIR, 'throughput.svg'),
     renderThroughputSvg(reports.filter((r) => CHART_SUITES.has(r.id)), `${run.date.slice(0, 10)}, commit ${run.commit}, ${run.cpu}; corpus loghub ${(run.corpus.loghubBytes / 1e6).toFixed(1)} MB`),
   );
+  if (values.readme) mkdirSync(join(REPO_ROOT, 'docs', 'readme'), { recursive: true });
   if (values.readme) writeFileSync(join(REPO_ROOT, 'docs', 'readme', 'bench-results.md'), formatMarkdown(run));
   log(`bench: wrote bench/results/latest.json and throughput.svg${values.readme ? ' and docs/readme/bench-results.md' : ''} (sink ${sinkValue()})`);
   return 0;

@@ -7,41 +7,11 @@
  * (built-in set); and, in the full run, cardveil's own JavaScript fallback engine.
  */
 import { findPans } from './baselines/js-regex.js';
-import type { Corpus } from './lib/corpus.js';
-import { runHarness, writeInput } from './lib/harness.js';
-import { externalRow, formatBytes, measure, type Row, type TaskSpec } from './lib/measure.js';
-import { type BenchDatabase, loadBuiltinPatterns, loadEngine } from './lib/ours.js';
+import { harnessRow } from './lib/harness.js';
+import { formatBytes, measure, type Row, type TaskSpec } from './lib/measure.js';
+import { loadBuiltinPatterns, loadEngine } from './lib/ours.js';
 import { jsLiteralScan, LITERAL_SET } from './lib/patterns.js';
-import { ratioOf, rowOf, skipped, type Ratio, type Suite, type SuiteContext } from './lib/suite.js';
-
-/** The C++ harness row for `db` over `corpus` in one mode (block, batch or stream). */
-export function harnessRow(
-  ctx: SuiteContext,
-  suite: string,
-  db: BenchDatabase,
-  dbName: string,
-  corpus: Corpus,
-  mode: readonly string[],
-  contender: string,
-): Row | string {
-  if (!ctx.harness.ok) return ctx.harness.reason;
-  const dbFile = writeInput(`${dbName}.db`, db.serialize());
-  const result = runHarness(ctx.harness.binary, dbFile, ctx.corpusFile(corpus), [...mode, String(ctx.harnessMs)], ctx.clock);
-  return externalRow({
-    suite,
-    contender,
-    kind: 'native',
-    input: `${corpus.name} ${formatBytes(corpus.bytes.length)}`,
-    bytes: result.bytes,
-    mbPerSec: result.mb_per_s,
-    p50Us: result.p50_ms * 1e3,
-    p99Us: Number.NaN,
-    minUs: result.min_ms * 1e3,
-    rmePct: Number.NaN,
-    samples: result.iterations,
-    count: result.matches,
-  });
-}
+import { ratioOf, rowOf, skipped, type Ratio, type Suite } from './lib/suite.js';
 
 export const suite: Suite = {
   id: 'scan',

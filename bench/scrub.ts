@@ -5,10 +5,10 @@
  */
 import { redactPans } from './baselines/js-regex.js';
 import { sliceAtLine } from './lib/corpus.js';
+import { harnessRow } from './lib/harness.js';
 import { formatBytes, measure, type Row, type TaskSpec } from './lib/measure.js';
 import { loadBuiltinPatterns, loadEngine, loadScrub } from './lib/ours.js';
 import { gbps, ratioOf, rowOf, skipped, type Goal, type Ratio, type Suite } from './lib/suite.js';
-import { harnessRow } from './scan.js';
 
 /** Card numbers the JS baseline replaced. */
 export function redactedCount(text: string): number {

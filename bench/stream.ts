@@ -8,10 +8,10 @@
  */
 import { once } from 'node:events';
 import type { Transform } from 'node:stream';
+import { harnessRow } from './lib/harness.js';
 import { formatBytes, measure, type Row, type TaskSpec } from './lib/measure.js';
 import { loadBuiltinPatterns, loadEngine, loadScrub, loadStream } from './lib/ours.js';
 import { ratioOf, rowOf, skipped, type Goal, type Ratio, type Suite } from './lib/suite.js';
-import { harnessRow } from './scan.js';
 
 const CHUNK = 64 * 1024;
 

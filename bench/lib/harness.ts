@@ -12,7 +12,10 @@ import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { REPO_ROOT } from './corpus.js';
+import { type Corpus, REPO_ROOT } from './corpus.js';
+import { externalRow, formatBytes, type Row } from './measure.js';
+import type { BenchDatabase } from './ours.js';
+import type { SuiteContext } from './suite.js';
 
 const BUILD_DIR = join(REPO_ROOT, 'bench', '.build');
 const HARNESS_SOURCE = join(REPO_ROOT, 'bench', 'native', 'harness.cc');
@@ -138,4 +141,33 @@ export function runHarness(
     throw new Error(`C++ harness failed (${args.join(' ')}): ${(run.stderr || run.error?.message || '').trim()}`);
   }
   return JSON.parse(run.stdout) as HarnessResult;
+}
+
+/** The C++ harness row for `db` over `corpus` in one mode (block, batch or stream). */
+export function harnessRow(
+  ctx: SuiteContext,
+  suite: string,
+  db: BenchDatabase,
+  dbName: string,
+  corpus: Corpus,
+  mode: readonly string[],
+  contender: string,
+): Row | string {
+  if (!ctx.harness.ok) return ctx.harness.reason;
+  const dbFile = writeInput(`${dbName}.db`, db.serialize());
+  const result = runHarness(ctx.harness.binary, dbFile, ctx.corpusFile(corpus), [...mode, String(ctx.harnessMs)], ctx.clock);
+  return externalRow({
+    suite,
+    contender,
+    kind: 'native',
+    input: `${corpus.name} ${formatBytes(corpus.bytes.length)}`,
+    bytes: result.bytes,
+    mbPerSec: result.mb_per_s,
+    p50Us: result.p50_ms * 1e3,
+    p99Us: Number.NaN,
+    minUs: result.min_ms * 1e3,
+    rmePct: Number.NaN,
+    samples: result.iterations,
+    count: result.matches,
+  });
 }
