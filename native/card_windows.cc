@@ -485,7 +485,11 @@ inline void CardWindowScanner::walkAscii(const uint8_t* d, size_t p, uint64_t di
   const uint32_t id = f_.id_;
   const uint64_t base = s_.base + p;
   const size_t before = out_.size();
-  uint64_t starts = digits & ~(digits << 1);
+  // A window needs 12 digits from its start: drop the starts past the 12th digit from the end.
+  const unsigned total = popcount(digits);
+  if (total < kMinPanDigits) return;
+  const unsigned lastStart = ctz(C::pdep(uint64_t{1} << (total - kMinPanDigits), digits));
+  uint64_t starts = digits & ~(digits << 1) & ((uint64_t{2} << lastStart) - 1);
   while (starts != 0) {
     const unsigned a = ctz(starts);
     starts &= starts - 1;
@@ -513,9 +517,8 @@ inline void CardWindowScanner::walkAscii(const uint8_t* d, size_t p, uint64_t di
   // Suffix windows: only the last group can be followed by '=' or 'D' (both breakers).
   const unsigned lastEnd = 64 - static_cast<unsigned>(__builtin_clzll(digits));
   if (d[p + lastEnd] == '=' || d[p + lastEnd] == 'D') {
-    const uint64_t lastStarts = digits & ~(digits << 1);
-    const unsigned lastStart = 63 - static_cast<unsigned>(__builtin_clzll(lastStarts));
-    if (lastEnd - lastStart > kMaxPanDigits) {
+    const unsigned lastGroup = 63 - static_cast<unsigned>(__builtin_clzll(digits & ~(digits << 1)));
+    if (lastEnd - lastGroup > kMaxPanDigits) {
       uint8_t w[kMaxPanDigits];
       for (unsigned n = kMaxPanDigits; n >= kMinPanDigits; --n) {
         for (unsigned k = 0; k < n; ++k) w[k] = static_cast<uint8_t>(d[p + lastEnd - n + k] - '0');
