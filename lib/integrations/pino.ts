@@ -54,10 +54,11 @@ export function scrubPinoLine(scrubber: BufferScrubber, line: string): Buffer {
 export default async function cardveilPinoTransport(options: PinoScrubOptions = {}): Promise<Transform> {
   const scrubber = options.scrubber ?? createScrubber(options);
   if (options.pipeline) {
+    // Middle stage: raw lines in, scrubbed lines out, piped on to the next stage by pino.
     return build(
       (source) => {
-        // Middle stage: a Transform from raw lines to scrubbed lines, piped on by pino.
         const stage = new Transform({
+          writableObjectMode: true,
           transform(line: string, _encoding: BufferEncoding, callback: TransformCallback) {
             try {
               callback(null, scrubPinoLine(scrubber, line));
@@ -65,12 +66,10 @@ export default async function cardveilPinoTransport(options: PinoScrubOptions = 
               callback(error as Error); // fail closed: the record is not passed on
             }
           },
-          writableObjectMode: true,
         });
-        source.pipe(stage);
-        return stage as unknown as void;
+        return source.pipe(stage) as Transform & build.OnUnknown;
       },
-      { parse: 'lines', enablePipelining: true } as Parameters<typeof build>[1],
+      { parse: 'lines', enablePipelining: true },
     );
   }
   const destination = await openDestination(options.destination ?? 1);

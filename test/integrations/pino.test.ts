@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { createPinoDestination } from '../../lib/integrations/pino.js';
+import cardveilPinoTransport, { createPinoDestination } from '../../lib/integrations/pino.js';
 import { Scrubber } from '../../lib/scrub.js';
 import { TEST_CARDS } from '../stream/log-arbitraries.js';
 
@@ -39,6 +39,17 @@ describe('pino integration', { timeout: 120_000 }, () => {
     expect(String(lines[0]!['card'])).toMatch(/^\[REDACTED/);
     expect(String(lines[1]!['msg'])).toMatch(/^customer read out \[REDACTED/);
     expect(lines[2]).toEqual({ level: 30, order: 'ORDER-1', msg: 'nothing sensitive' });
+  });
+
+  it('as a pipeline stage, passes each record on scrubbed and still JSON', async () => {
+    const stage = await cardveilPinoTransport({ pipeline: true, scrubber: Scrubber.create() });
+    const out: Buffer[] = [];
+    stage.on('data', (data: Buffer) => out.push(Buffer.from(data)));
+    const ended = once(stage, 'end');
+    stage.write(JSON.stringify({ level: 30, msg: 'card 4111 1111 1111 1111' }) + '\n');
+    stage.end(JSON.stringify({ level: 30, msg: 'ok' }) + '\n');
+    await ended;
+    expect(Buffer.concat(out).toString()).toBe('{"level":30,"msg":"card [REDACTED:PAN]"}\n{"level":30,"msg":"ok"}\n');
   });
 
   it('the transport (pino worker thread) scrubs end to end: examples/pino-transport.ts', async () => {
