@@ -209,7 +209,7 @@ async function main(): Promise<number> {
   writeFileSync(join(RESULTS_DIR, 'latest.json'), toJson(run));
   writeFileSync(
     join(RESULTS_DIR, 'throughput.svg'),
-    renderThroughputSvg(reports.filter((r) => CHART_SUITES.has(r.id)), `${run.date.slice(0, 10)}, commit ${run.commit}, ${run.cpu}; corpus loghub ${(run.corpus.loghubBytes / 1e6).toFixed(1)} MB`),
+    renderThroughputSvg(reports.filter((r) => CHART_SUITES.has(r.id)), `${run.date.slice(0, 10)}, commit ${run.commit}, ${run.cpu}; corpus loghub ${(run.corpus.loghubBytes / 1e6).toFixed(1)} MB; ${run.clock === 'cpu' ? 'process CPU time' : 'wall-clock time'}`),
   );
   if (values.readme) mkdirSync(join(REPO_ROOT, 'docs', 'readme'), { recursive: true });
   if (values.readme) writeFileSync(join(REPO_ROOT, 'docs', 'readme', 'bench-results.md'), formatMarkdown(run));
