@@ -169,7 +169,8 @@ async function main(): Promise<number> {
       const baseline = only && existing ? mergeBaselines(existing, fresh) : fresh;
       writeFileSync(BASELINE_FILE, `${JSON.stringify(baseline, null, 2)}\n`);
       for (const [id, r] of Object.entries(baseline.ratios)) {
-        log(`  ${id}: median ${r.median}×, spread ${(r.spread * 100).toFixed(1)}%, threshold ${(r.threshold * 100).toFixed(1)}%`);
+        const ungated = r.threshold >= 1 ? ' (too noisy to gate: re-run on a quieter machine)' : '';
+        log(`  ${id}: median ${r.median}×, spread ${(r.spread * 100).toFixed(1)}%, threshold ${(r.threshold * 100).toFixed(1)}%${ungated}`);
       }
       log(`bench: wrote ${BASELINE_FILE} (${times} repetitions)`);
       return 0;

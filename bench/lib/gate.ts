@@ -118,7 +118,9 @@ export function check(baseline: Baseline, repetitions: readonly (readonly Ratio[
     const value = median(now.samples);
     const floor = base.median * (1 - base.threshold);
     const change = ((value - base.median) / base.median) * 100;
-    const detail = `${value.toFixed(2)}× vs baseline ${base.median.toFixed(2)}× (${change >= 0 ? '+' : ''}${change.toFixed(1)}%, allowed −${(base.threshold * 100).toFixed(1)}%)`;
+    // A threshold of 100% or more cannot fail (a ratio never drops below zero): say so plainly.
+    const ungated = base.threshold >= 1 ? '; too noisy to gate: re-run bench:update on a quieter machine' : '';
+    const detail = `${value.toFixed(2)}× vs baseline ${base.median.toFixed(2)}× (${change >= 0 ? '+' : ''}${change.toFixed(1)}%, allowed −${(base.threshold * 100).toFixed(1)}%${ungated})`;
     if (value < floor) lines.push({ id, status: 'regressed', text: `${base.label}: ${detail}` });
     else if (value > base.median * (1 + base.threshold)) lines.push({ id, status: 'improved', text: `${base.label}: ${detail}` });
     else lines.push({ id, status: 'ok', text: `${base.label}: ${detail}` });

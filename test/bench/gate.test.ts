@@ -81,3 +81,13 @@ describe('bench gate: --only', () => {
     expect(merged.ratios['detect/b']!.median).toBe(3);
   });
 });
+
+describe('bench gate: noisy ratios', () => {
+  it('says when a ratio is too noisy to be gated (threshold of 100% or more)', () => {
+    const noisy = buildBaseline([[r('a', 1)], [r('a', 2)], [r('a', 1.5)]], meta);
+    expect(noisy.ratios.a!.threshold).toBe(2);
+    expect(check(noisy, [[r('a', 0.1)]]).lines[0]!.text).toBe(
+      'label a: 0.10× vs baseline 1.50× (-93.3%, allowed −200.0%; too noisy to gate: re-run bench:update on a quieter machine)',
+    );
+  });
+});
