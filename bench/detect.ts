@@ -108,7 +108,7 @@ export const suite: Suite = {
             async: peer.async,
             fn: () => peer.redact(text),
             count: () => peer.count(text),
-            note: `${peer.config}; timed on a ${formatBytes(slice.length)} slice because it is slow`,
+            note: `${peer.config}; timed on the ${formatBytes(slice.length)} slice (the size the slowest peer can be timed on)`,
           }], ctx.peer)),
         );
       }
