@@ -2,6 +2,7 @@
 //   card_windows_test <ranges.txt>                         hand cases, serialization, stream = block
 //   card_windows_test <ranges.txt> gen <count> <seed> <out.hex>    random inputs, one hex per line
 //   card_windows_test <ranges.txt> hexfiles <out.hex> <file>...    whole files, one hex per line
+//   card_windows_test <ranges.txt> hand-hex <out.hex> <out-ranges.txt>  the hand cases and ranges
 //   card_windows_test <ranges.txt> diff <in.hex> <ref.jsonl> [seed]
 //     compares block mode and streaming (every byte split, random chunkings) with the output of
 //     card_windows_ref.ts (the TypeScript reference) on the same inputs, window for window.
@@ -124,8 +125,7 @@ struct HandCase {
   Spans expected;
 };
 
-void handCases() {
-  const CardWindowFinder f(kId, handRanges());
+std::vector<HandCase> handCaseList() {
   const std::string nbsp = "\xC2\xA0", zwsp = "\xE2\x80\x8B", figure = "\xE2\x80\x87";
   const std::vector<HandCase> cases = {
       {"empty input", "", {}},
@@ -170,8 +170,19 @@ void handCases() {
       {"a card far into a long text", std::string(300, 'a') + " 5555-5555-5555-4444 " + std::string(300, 'b'),
        {{301, 320}}},
       {"a card straddling 64-byte blocks", std::string(58, 'x') + "4111111111111111", {{58, 74}}},
+      {"a 100-digit group before '='", std::string(84, '0') + "4111111111111111=", {{84, 100}}},
+      {"a run of one-digit groups across several blocks", [] {
+         std::string t;
+         for (int k = 0; k < 40; ++k) t += "1 ";
+         return t + "4111 1111 1111 1111";
+       }(), {{80, 99}}},
   };
-  for (const HandCase& c : cases) {
+  return cases;
+}
+
+void handCases() {
+  const CardWindowFinder f(kId, handRanges());
+  for (const HandCase& c : handCaseList()) {
     const Spans got = blockSpans(f, c.input);
     check(got == c.expected, std::string("block: ") + c.name + " -> " + describe(got) +
                                  " expected " + describe(c.expected));
@@ -415,6 +426,24 @@ int main(int argc, char** argv) {
       std::ofstream out(argv[5]);
       const int count = std::stoi(argv[3]);
       for (int k = 0; k < count; ++k) out << hexOf(gen.input()) << '\n';
+      return 0;
+    }
+    if (mode == "hand-hex" && argc == 5) {
+      // The hand cases and their range table, so that the reference can be run on them too.
+      std::ofstream out(argv[3]);
+      for (const HandCase& c : handCaseList()) out << hexOf(c.input) << '\n';
+      std::ofstream table(argv[4]);
+      for (const IssuerRangeC& r : handRanges()) {
+        table << r.from << ' ' << r.to << ' ';
+        const char* comma = "";
+        for (int n = 0; n < 32; ++n) {
+          if ((r.lengthMask >> n) & 1) {
+            table << comma << n;
+            comma = ",";
+          }
+        }
+        table << '\n';
+      }
       return 0;
     }
     if (mode == "hexfiles" && argc >= 4) {
