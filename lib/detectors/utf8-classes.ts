@@ -15,13 +15,43 @@ const SEARCHED: readonly [number, number][] = [
   [0xe0000, 0xe0fff],
 ];
 
-/** Every non-ASCII code point (in the searched planes) that `test` accepts. */
-export function codePointsWhere(test: RegExp): number[] {
-  const out: number[] = [];
-  for (const [from, to] of SEARCHED) {
-    for (let cp = from; cp <= to; cp++) if (test.test(String.fromCodePoint(cp))) out.push(cp);
+let searchedText: string | undefined;
+
+/**
+ * Every non-ASCII code point (in the searched planes) that `oneCharacter` matches. It must be a
+ * global Unicode RegExp matching exactly one character, e.g. `/\p{Nd}/gu`: one `matchAll` over a
+ * string of all searched code points is ~10x faster than a test per code point.
+ */
+export function codePointsWhere(oneCharacter: RegExp): number[] {
+  if (!oneCharacter.global || !oneCharacter.unicode) throw new TypeError('Expected a global Unicode RegExp (flags gu)');
+  if (searchedText === undefined) {
+    // Built as UTF-16 units and decoded in one call: 190K String.fromCodePoint calls take ~100 ms.
+    let count = 0;
+    for (const [from, to] of SEARCHED) count += (to - from + 1) * 2 - Math.max(0, Math.min(to, 0xffff) - from + 1);
+    const units = new Uint16Array(count);
+    let u = 0;
+    for (const [from, to] of SEARCHED) {
+      for (let cp = from; cp <= to; cp++) {
+        if (cp < 0x10000) units[u++] = cp;
+        else {
+          units[u++] = 0xd800 + ((cp - 0x10000) >> 10);
+          units[u++] = 0xdc00 + ((cp - 0x10000) & 0x3ff);
+        }
+      }
+    }
+    searchedText = Buffer.from(units.buffer).toString('utf16le');
   }
+  const out: number[] = [];
+  for (const m of searchedText.matchAll(oneCharacter)) out.push(m[0].codePointAt(0)!);
   return out;
+}
+
+/** The UTF-8 bytes of one code point (not a surrogate). */
+export function utf8Bytes(cp: number): number[] {
+  if (cp < 0x80) return [cp];
+  if (cp < 0x800) return [0xc0 | (cp >> 6), 0x80 | (cp & 0x3f)];
+  if (cp < 0x10000) return [0xe0 | (cp >> 12), 0x80 | ((cp >> 6) & 0x3f), 0x80 | (cp & 0x3f)];
+  return [0xf0 | (cp >> 18), 0x80 | ((cp >> 12) & 0x3f), 0x80 | ((cp >> 6) & 0x3f), 0x80 | (cp & 0x3f)];
 }
 
 function hex(byte: number): string {
@@ -49,7 +79,7 @@ function byteClass(bytes: number[]): string {
 export function utf8Alternation(codePoints: readonly number[]): string {
   const groups = new Map<string, number[]>();
   for (const cp of codePoints) {
-    const bytes = [...Buffer.from(String.fromCodePoint(cp), 'utf8')];
+    const bytes = utf8Bytes(cp);
     const last = bytes.pop()!;
     const key = bytes.map(hex).join('');
     const list = groups.get(key) ?? [];
@@ -58,4 +88,27 @@ export function utf8Alternation(codePoints: readonly number[]): string {
   }
   const parts = [...groups].map(([prefix, lasts]) => prefix + byteClass(lasts));
   return `(?:${parts.join('|')})`;
+}
+
+/**
+ * A non-capturing alternation matching the UTF-8 encoding of a code point of `codePoints` without
+ * its last byte (only non-ASCII code points: their prefix is never empty). Each prefix starts with
+ * a lead byte and continues with continuation bytes, so two matches can neither overlap nor nest.
+ * Far cheaper for Hyperscan to compile than the full encodings when there are hundreds of them;
+ * the caller confirms the last byte (see `utf8Key`).
+ */
+export function utf8PrefixAlternation(codePoints: readonly number[]): string {
+  const prefixes = new Set<string>();
+  for (const cp of codePoints) {
+    if (cp < 0x80) throw new RangeError(`Expected non-ASCII code points, got U+${cp.toString(16)}`);
+    prefixes.add(utf8Bytes(cp).slice(0, -1).map(hex).join(''));
+  }
+  return `(?:${[...prefixes].join('|')})`;
+}
+
+/** The bytes of one UTF-8 encoding (2 to 4 bytes) packed into one number, for a `Set` lookup. */
+export function utf8Key(bytes: ArrayLike<number>, from: number, length: number): number {
+  let key = length;
+  for (let i = from; i < from + length; i++) key = key * 256 + bytes[i]!;
+  return key;
 }
