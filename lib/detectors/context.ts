@@ -77,14 +77,22 @@ function classify(raw: string): KeyKind {
 const GENERIC = new Set(['number', 'no', 'num', 'nr', 'nbr', 'id', 'code', 'value', 'is', 'was', 'of']);
 
 const DELIMITERS = new Set([...' \t"\'`:=#>({[,|;_-./\u0000'].map((c) => c.charCodeAt(0)));
+/** Letters that, after a backslash, are an escaped delimiter (`\n`, `\r`, `\t`, `\"`, `\/`). */
+const ESCAPED = new Set([...'ntr"/'].map((c) => c.charCodeAt(0)));
 
 /** Reads the key or word that precedes offset `start` (the first digit of a run). */
 export function leftContext(b: Uint8Array, start: number): LeftContext {
   let p = start;
   let delimiters = '';
-  while (p > 0 && delimiters.length < 4 && DELIMITERS.has(b[p - 1]!)) {
-    delimiters = String.fromCharCode(b[p - 1]!) + delimiters;
-    p--;
+  while (p > 0 && delimiters.length < 4) {
+    if (DELIMITERS.has(b[p - 1]!)) {
+      delimiters = String.fromCharCode(b[p - 1]!) + delimiters;
+      p--;
+    } else if (p >= 2 && b[p - 2] === 0x5c && ESCAPED.has(b[p - 1]!)) {
+      // A JSON or C escape (`\n`, `\t`, `\"`) delimits like the character it stands for.
+      delimiters = String.fromCharCode(b[p - 2]!, b[p - 1]!) + delimiters;
+      p -= 2;
+    } else break;
   }
   const before = b[start - 1];
   const phone = before === 0x2b;
@@ -105,7 +113,10 @@ export function leftContext(b: Uint8Array, start: number): LeftContext {
     if (prevEnd > q && prevEnd < p) word = `${String.fromCharCode(...b.subarray(q, prevEnd))}_${word}`;
   }
   const glued = delimiters.length === 0 && wordEnd === start && isAlpha(b[start - 1]);
-  return { glued, delimiters, word: word.toLowerCase(), kind: classifyKey(word), phone, currency };
+  // `%B` is the track 1 start sentinel and format code: a card number follows, even when the rest
+  // of the track is truncated or does not parse.
+  const track1 = raw === 'B' && b[p - 1] === 0x25;
+  return { glued: glued && !track1, delimiters, word: word.toLowerCase(), kind: track1 ? 'positive' : classifyKey(word), phone, currency };
 }
 
 /** Reads what follows offset `end` (just past the last digit of a run). */

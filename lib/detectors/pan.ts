@@ -79,7 +79,11 @@ interface Neighbour {
   readonly gap: number[];
 }
 
-/** Groups of the run after `end`, up to `limit`. */
+/**
+ * Groups of the run after `end`, up to `limit`. A line break ends the run here: the next line's
+ * digits (a timestamp, a line number) never make a card at the end of this line a slice. A PAN
+ * wrapped across lines is a window that spans the break itself.
+ */
 function groupsAfter(b: Uint8Array, end: number, limit: number): { groups: Neighbour[]; runEnd: number } {
   const groups: Neighbour[] = [];
   let runEnd = end;
@@ -100,7 +104,7 @@ function groupsAfter(b: Uint8Array, end: number, limit: number): { groups: Neigh
       gap.push(cp);
       q += len;
     }
-    if (gap.length === 0 || !isDigit(b[q])) break;
+    if (gap.length === 0 || !isDigit(b[q]) || gap.some((c) => LINE_BREAKS.has(c))) break;
     const from = q;
     while (isDigit(b[q])) q++;
     groups.push({ digits: q - from, text: String.fromCharCode(...b.subarray(from, q)), gap });
@@ -131,7 +135,7 @@ function groupsBefore(b: Uint8Array, start: number, limit: number): { groups: Ne
       gap.unshift(cp);
       q = s;
     }
-    if (gap.length === 0 || !isDigit(b[q - 1])) break;
+    if (gap.length === 0 || !isDigit(b[q - 1]) || gap.some((c) => LINE_BREAKS.has(c))) break;
     const to = q;
     while (q > 0 && isDigit(b[q - 1])) q--;
     groups.push({ digits: to - q, text: String.fromCharCode(...b.subarray(q, to)), gap });
@@ -173,10 +177,15 @@ export function judgeWindow(
     toContext: (o) => o,
   },
 ): PanCandidate | undefined {
+  const before = groupsBefore(b, start, 8);
+  const cb = context.bytes;
+  // Most windows in real logs die on their left context (`blk_…`, `id=…`). When nothing of the run
+  // precedes the window, that context is read at `start` whatever the shape: reject right away.
+  let left = before.groups.length === 0 ? leftContext(cb, context.toContext(start, 'start')) : undefined;
+  if (left && sensitivity !== 'restricted' && (left.kind === 'negative' || left.phone || left.currency)) return undefined;
   const shape = shapeOf(b, start, end);
   const brand = brandOf(shape.digits);
   if (!brand) return undefined;
-  const before = groupsBefore(b, start, 8);
   const after = groupsAfter(b, end, 8);
   const wholeRun = before.groups.length === 0 && after.groups.length === 0;
   const printed = isPrintedGrouping(shape.groups);
@@ -185,10 +194,12 @@ export function judgeWindow(
   // One digit or two per group (`4 1 1 1…`, `41.11.11…`) is a deliberate split; odd separators too.
   const evasion = oddSeparators || (!printed && Math.min(...shape.groups) <= 2);
 
-  const slice = !wholeRun && !isStandaloneSlice(shape, before.groups, after.groups, printed);
-  // A slice that stands apart is judged by its own surroundings, a whole run by the run's.
-  const cb = context.bytes;
-  const left = leftContext(cb, context.toContext(slice ? before.runStart : start, 'start'));
+  let slice = !wholeRun && !isStandaloneSlice(shape, before.groups, after.groups, printed);
+  // A card word right before a printed window that starts its run: `card=4111 1111 1111 1111 081109 …`.
+  if (slice && printed && left?.kind === 'positive') slice = false;
+  // A slice that stands apart is judged by its own surroundings, a whole run by the run's
+  // (the same offset as `start` when nothing of the run precedes it).
+  left ??= leftContext(cb, context.toContext(slice ? before.runStart : start, 'start'));
   const right = rightContext(cb, context.toContext(slice ? after.runEnd : end, 'end'));
   const positive = left.kind === 'positive';
   // Most windows in real logs die here (`blk_…`, `id=…`): reject before the costlier checks.
@@ -296,11 +307,23 @@ function candidate(
 function isStandaloneSlice(shape: Shape, before: Neighbour[], after: Neighbour[], printed: boolean): boolean {
   if (!printed) return false;
   const outer = [...before.slice(0, 1), ...after.slice(0, 1)];
-  if (shape.groups.length === 1) return outer.every((n) => n.gap.every((c) => WHITESPACE.has(c)));
-  const inner = shape.gaps[0]!;
-  if (outer.every((n) => !sameGap(n.gap, inner))) return true;
+  if (shape.groups.length === 1 && outer.every((n) => n.gap.every((c) => WHITESPACE.has(c)))) return true;
+  const inner = shape.gaps[0];
+  if (inner !== undefined && outer.every((n) => !sameGap(n.gap, inner))) return true;
   if (before.length === 0 && after.reduce((sum, n) => sum + n.digits, 0) <= 4) return true;
+  // What follows a card in forms and dumps: its expiry, then maybe its CVV (`12/27 123`, `/1227/123`).
+  if (before.length === 0 && isExpiryCvvTail(after.map((n) => n.text), brandOf(shape.digits) === 'amex')) return true;
   return wholeCards([...before].reverse(), 0) && wholeCards(after, 4);
+}
+
+/** `MM YY`, `MM YYYY` or `MMYY`, then optionally a CVV (3 digits; 4 for Amex). */
+function isExpiryCvvTail(groups: readonly string[], amex: boolean): boolean {
+  const month = (m: string | undefined) => m !== undefined && /^(?:0[1-9]|1[0-2])$/.test(m);
+  let rest: readonly string[];
+  if (month(groups[0]) && /^(?:\d{2}|20\d{2})$/.test(groups[1] ?? '')) rest = groups.slice(2);
+  else if (/^\d{4}$/.test(groups[0] ?? '') && month(groups[0]!.slice(0, 2))) rest = groups.slice(1);
+  else return false;
+  return rest.length === 0 || (rest.length === 1 && rest[0]!.length === (amex ? 4 : 3));
 }
 
 /**

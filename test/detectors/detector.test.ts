@@ -182,3 +182,48 @@ describe('lists of cards in one digit run', () => {
     expect(spans('ref 1234 5678 9012 3456 4111 1111 1111 1111')).toEqual([]);
   });
 });
+
+describe('cards at the edges of log lines and forms (leaks found by the adversarial review)', () => {
+  const detector = new Detector({ engine: 'javascript' });
+  const spans = (text: string) => detector.detect(text).map((f) => [f.type, f.start, f.end]);
+
+  it('finds a PAN at the end of a line when the next line starts with digits', () => {
+    expect(spans('INFO card 4111111111111111\n081109 203807 222 INFO next')).toEqual([['pan', 10, 26]]);
+    expect(spans('INFO card 4111111111111111\r\n17/06/09 20:10:40 INFO next')).toEqual([['pan', 10, 26]]);
+    expect(spans('4111111111111111\n5555555555554444\n')).toEqual([
+      ['pan', 0, 16],
+      ['pan', 17, 33],
+    ]);
+  });
+
+  it('still joins a PAN wrapped across a line break', () => {
+    expect(spans('pan 41111111\n11111111 end')).toEqual([['pan', 4, 21]]);
+  });
+
+  it('finds a grouped PAN followed by its expiry and CVV', () => {
+    expect(spans('card 4111 1111 1111 1111 12/27 123')).toEqual([
+      ['pan', 5, 24],
+      ['expiry', 25, 30],
+      ['cvv', 31, 34],
+    ]);
+    expect(spans('3782 822463 10005 12/27 1234')).toEqual([
+      ['pan', 0, 17],
+      ['expiry', 18, 23],
+      ['cvv', 24, 28],
+    ]);
+  });
+
+  it('finds a PAN after a card key even when more numbers follow in the same run', () => {
+    expect(spans('card=4111 1111 1111 1111 081109 203615 148 INFO')).toEqual([['pan', 5, 24]]);
+    expect(spans('card=4111111111111111/1227/123')).toEqual([['pan', 5, 21]]);
+  });
+
+  it('reads JSON escapes and the track 1 sentinel as delimiters, not glued words', () => {
+    expect(spans('"msg":"line1\\n4111111111111111\\nline3"')).toEqual([['pan', 14, 30]]);
+    expect(spans('%B4111111111111111^DOE/JOHN')).toEqual([['pan', 2, 18]]);
+  });
+
+  it('does not read a 24-digit grouped number as a card with an expiry', () => {
+    expect(spans('4111 1111 1111 1111 1111 1111')).toEqual([]);
+  });
+});
