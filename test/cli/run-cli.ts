@@ -9,6 +9,8 @@ const TSX = new URL('../../node_modules/tsx/dist/loader.mjs', import.meta.url).h
 
 export interface CliRun {
   readonly code: number | null;
+  /** Set when the child was killed by a signal (then `code` is null). */
+  readonly signal: NodeJS.Signals | null;
   readonly stdout: Buffer;
   readonly stderr: string;
 }
@@ -28,7 +30,7 @@ export function runCli(
     child.stdout.on('data', (d: Buffer) => stdout.push(d));
     child.stderr.on('data', (d: Buffer) => stderr.push(d));
     child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout: Buffer.concat(stdout), stderr: Buffer.concat(stderr).toString() }));
+    child.on('close', (code, signal) => resolve({ code, signal, stdout: Buffer.concat(stdout), stderr: Buffer.concat(stderr).toString() }));
     child.stdin.on('error', () => {}); // the CLI may exit before reading stdin (usage errors)
     child.stdin.end(options.input ?? '');
   });

@@ -108,7 +108,7 @@ describe('cardveil scrub', { timeout: 180_000 }, () => {
     const binary = Buffer.from([0x00, 0xff, 0xfe, 0xc3, 0x28, 0x0a, 0x80, 0x81, 0x1b]);
     const input = Buffer.concat([binary, Buffer.from(' card 4111 1111 1111 1111 '), binary]);
     const run = await runCli(['scrub', '-q'], { input });
-    expect(run.code).toBe(0);
+    expect(run.code, `signal ${run.signal}: ${run.stderr}`).toBe(0);
     expect(run.stdout.subarray(0, binary.length).equals(binary)).toBe(true);
     expect(run.stdout.subarray(run.stdout.length - binary.length).equals(binary)).toBe(true);
     expect(run.stdout.equals(scrubber.scrubBuffer(input).output)).toBe(true);
@@ -132,7 +132,7 @@ describe('cardveil scrub', { timeout: 180_000 }, () => {
 
   it('applies --pack: the seed pack blocks a line with a blocked term', async () => {
     const run = await runCli(['scrub', '--pack', SEED_PACK, '-q'], { input: 'fine\nhere is the cvv spreadsheet\nfine too\n' });
-    expect(run.code).toBe(0);
+    expect(run.code, `signal ${run.signal}: ${run.stderr}`).toBe(0);
     expect(run.stdout.toString()).toBe('fine\n[BLOCKED:dlp-filter]\nfine too\n');
   });
 
