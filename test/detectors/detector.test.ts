@@ -227,3 +227,13 @@ describe('cards at the edges of log lines and forms (leaks found by the adversar
     expect(spans('4111 1111 1111 1111 1111 1111')).toEqual([]);
   });
 });
+
+describe('identifier keys that are not cards', () => {
+  it('ignores Luhn-valid issuer-range numbers after checksum, message, ticket and retrieval-reference keys', () => {
+    const detector = new Detector({ engine: 'javascript' });
+    for (const text of ['crc32=5268101968526477', 'msgid=2241583583123302', 'ticket #376853516779558', 'PO 4919363989487073', '"rrn": "4559015011738"']) {
+      expect(detector.detect(text)).toEqual([]);
+    }
+    expect(detector.detect('card token 4111111111111111').map((f) => f.type)).toEqual(['pan']);
+  });
+});
