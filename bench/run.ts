@@ -206,15 +206,19 @@ async function main(): Promise<number> {
   const reports = await runSuites(ctx, suites);
   const run = report(ctx, reports);
   process.stdout.write(`${formatText(run)}\n`);
+  // Only a full run replaces the committed snapshot; --quick and --only write *-partial files.
+  const suffix = quick || only ? '-partial' : '';
   mkdirSync(RESULTS_DIR, { recursive: true });
-  writeFileSync(join(RESULTS_DIR, 'latest.json'), toJson(run));
+  writeFileSync(join(RESULTS_DIR, `latest${suffix}.json`), toJson(run));
   writeFileSync(
-    join(RESULTS_DIR, 'throughput.svg'),
+    join(RESULTS_DIR, `throughput${suffix}.svg`),
     renderThroughputSvg(reports.filter((r) => CHART_SUITES.has(r.id)), `${run.date.slice(0, 10)}, commit ${run.commit}, ${run.cpu}; corpus loghub ${(run.corpus.loghubBytes / 1e6).toFixed(1)} MB; ${run.clock === 'cpu' ? 'process CPU time' : 'wall-clock time'}`),
   );
-  if (values.readme) mkdirSync(join(REPO_ROOT, 'docs', 'readme'), { recursive: true });
-  if (values.readme) writeFileSync(join(REPO_ROOT, 'docs', 'readme', 'bench-results.md'), formatMarkdown(run));
-  log(`bench: wrote bench/results/latest.json and throughput.svg${values.readme ? ' and docs/readme/bench-results.md' : ''} (sink ${sinkValue()})`);
+  if (values.readme) {
+    mkdirSync(join(REPO_ROOT, 'docs', 'readme'), { recursive: true });
+    writeFileSync(join(REPO_ROOT, 'docs', 'readme', 'bench-results.md'), formatMarkdown(run));
+  }
+  log(`bench: wrote bench/results/latest${suffix}.json and throughput${suffix}.svg${values.readme ? ' and docs/readme/bench-results.md' : ''} (sink ${sinkValue()})`);
   return 0;
 }
 

@@ -61,7 +61,9 @@ export const suite: Suite = {
           { contender: 'engine: db.scan, one block', kind: 'ours', input, bytes: bytes.length, fn: () => db.scan(bytes), count: () => db.scan(bytes).length / 3 },
         ], ctx.big)),
       );
-      ratios.push(ratioOf('stream/engine-vs-block', 'engine: 64 KB stream ÷ block', rowOf(rows, 'engine: openStream, 64 KB writes'), rowOf(rows, 'engine: db.scan, one block')));
+      const engineRatio = ratioOf('stream/engine-vs-block', 'engine: 64 KB stream ÷ block', rowOf(rows, 'engine: openStream, 64 KB writes'), rowOf(rows, 'engine: db.scan, one block'));
+      ratios.push(engineRatio);
+      goals.push({ id: 'engine-stream-vs-block', text: 'engine stream (64 KB writes) >= 80% of block scan', measured: `${(engineRatio.value * 100).toFixed(0)}%`, pass: engineRatio.value >= 0.8 });
       const nativeStream = harnessRow(ctx, 'stream', db, 'builtin', corpus, ['stream', String(CHUNK)], 'engine: C++ harness, StreamScanner 64 KB');
       const nativeBlock = harnessRow(ctx, 'stream', db, 'builtin', corpus, ['block'], 'engine: C++ harness, block');
       if (typeof nativeStream === 'string') notes.push(`C++ harness: ${nativeStream}`);
