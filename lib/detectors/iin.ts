@@ -126,6 +126,21 @@ export const IIN_TABLE: readonly IinRange[] = [
   row('other', '9860', '9860', [16], 'Humo'),
 ];
 
+/** Rows by PAN length, then by first digit, in table order (brandOf runs once per card window). */
+let byLengthAndDigit: (readonly IinRange[])[][] | undefined;
+
+function rowsFor(length: number, firstDigit: number): readonly IinRange[] {
+  if (!byLengthAndDigit) {
+    byLengthAndDigit = Array.from({ length: 20 }, () => Array.from({ length: 10 }, () => [] as IinRange[]));
+    for (const range of IIN_TABLE) {
+      for (const l of range.lengths) {
+        for (let d = Number(range.from[0]); d <= Number(range.to[0]); d++) (byLengthAndDigit[l]![d] as IinRange[]).push(range);
+      }
+    }
+  }
+  return byLengthAndDigit[length]?.[firstDigit] ?? [];
+}
+
 /**
  * The brand of a PAN (digits only): the longest-prefix row of the table that issues its length.
  * Returns undefined when no row matches.
@@ -135,8 +150,7 @@ export const IIN_TABLE: readonly IinRange[] = [
  */
 export function brandOf(pan: string): CardBrand | undefined {
   let best: IinRange | undefined;
-  for (const range of IIN_TABLE) {
-    if (!range.lengths.includes(pan.length)) continue;
+  for (const range of rowsFor(pan.length, pan.charCodeAt(0) - 0x30)) {
     const prefix = pan.slice(0, range.from.length);
     if (prefix.length !== range.from.length || prefix < range.from || prefix > range.to) continue;
     if (!best || range.from.length > best.from.length) best = range;
