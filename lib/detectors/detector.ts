@@ -10,8 +10,8 @@
  * Fail closed: when the scan or the analysis throws, `detect` throws `DetectorError`
  * `ERR_DETECTION_FAILED`; callers must then block or fully redact the input, never pass it on.
  */
-import { compile, deserialize } from '../engine/index.js';
-import type { CardWindowConfig, Database, EngineKind, ScanInput } from '../engine/types.js';
+import { compile, deserialize, scanRecords } from '../engine/index.js';
+import type { CardWindowConfig, Database, EngineKind } from '../engine/types.js';
 import { analyse, type AnalysisContext } from './analyse.js';
 import { customPatternSpecs, type CustomEntry } from './custom.js';
 import { DetectorError } from './errors.js';
@@ -86,24 +86,48 @@ export class Detector {
    */
   detectBatch(records: readonly (string | Uint8Array)[], options: DetectOptions = {}): Finding[][] {
     if (!Array.isArray(records)) throw new DetectorError('ERR_INVALID_INPUT', 'Expected an array for records');
-    const bytes = records.map((r, i) => toBytes(r, `records[${i}]`));
+    const n = records.length;
+    const bytes: Uint8Array[] = new Array(n);
+    let total = 0;
+    for (let i = 0; i < n; i++) {
+      const r = records[i];
+      const b = r instanceof Uint8Array ? r : toBytes(r, `records[${i}]`);
+      bytes[i] = b;
+      total += b.length;
+    }
     try {
-      const quads = this.#db.scanBatch(bytes as ScanInput[]);
-      // Split the [record, id, start, end] quads into per-record triples; most records have none.
-      const perRecord = new Map<number, number[]>();
-      for (let k = 0; k < quads.length; k += 4) {
-        const list = perRecord.get(quads[k]!) ?? [];
-        list.push(quads[k + 1]!, quads[k + 2]!, quads[k + 3]!);
-        perRecord.set(quads[k]!, list);
+      if (total > 0xffff_ffff) return this.#splitBatch(records, bytes, this.#db.scanBatch(bytes), options);
+      // Records laid end to end in one buffer: one engine call that costs less per record than an
+      // array of buffers (the copy is cheap next to the scan).
+      const buffer = Buffer.allocUnsafe(total);
+      const ends = new Uint32Array(n);
+      let offset = 0;
+      for (let i = 0; i < n; i++) {
+        buffer.set(bytes[i]!, offset);
+        offset += bytes[i]!.length;
+        ends[i] = offset;
       }
-      return bytes.map((b, i) => {
-        const triples = perRecord.get(i);
-        if (!triples) return [];
-        return this.#findings(records[i]!, b, analyse(b, Float64Array.from(triples), this.#context), options);
-      });
+      return this.#splitBatch(records, bytes, scanRecords(this.#db, buffer, ends), options);
     } catch (error) {
       throw failed(error);
     }
+  }
+
+  /** Findings per record from the batch's `[record, id, start, end]` quads. */
+  #splitBatch(records: readonly (string | Uint8Array)[], bytes: Uint8Array[], quads: Float64Array, options: DetectOptions): Finding[][] {
+    const n = records.length;
+    // Split the [record, id, start, end] quads into per-record triples; most records have none.
+    const perRecord: (number[] | undefined)[] = new Array(n);
+    for (let k = 0; k < quads.length; k += 4) {
+      const list = (perRecord[quads[k]!] ??= []);
+      list.push(quads[k + 1]!, quads[k + 2]!, quads[k + 3]!);
+    }
+    const out: Finding[][] = new Array(n);
+    for (let i = 0; i < n; i++) {
+      const triples = perRecord[i];
+      out[i] = triples ? this.#findings(records[i]!, bytes[i]!, analyse(bytes[i]!, Float64Array.from(triples), this.#context), options) : [];
+    }
+    return out;
   }
 
   /** The compiled database's bytes: pass them as `serialized` (same options) to skip compiling. */
