@@ -189,6 +189,9 @@ export function judgeWindow(
   const after = groupsAfter(b, end, 8);
   const wholeRun = before.groups.length === 0 && after.groups.length === 0;
   const printed = isPrintedGrouping(shape.groups);
+  // Part of a longer run and not printed like a card: always a slice (isStandaloneSlice needs a
+  // printed grouping), and a slice is reported only at restricted. Saves the context reads below.
+  if (!wholeRun && !printed && sensitivity !== 'restricted') return undefined;
   const lineBreak = shape.gaps.some((g) => g.some((c) => LINE_BREAKS.has(c)));
   const oddSeparators = shape.gaps.some((g) => g.length > 1 || g.some((c) => !PRINTED_SEPARATORS.has(c)));
   // One digit or two per group (`4 1 1 1…`, `41.11.11…`) is a deliberate split; odd separators too.
