@@ -508,10 +508,18 @@ inline void CardWindowScanner::walkAscii(const uint8_t* d, size_t p, uint64_t di
     for (; lengths != 0; lengths &= lengths - 1) {
       const unsigned n = ctz(lengths);
       const unsigned b = ctz(C::pdep(uint64_t{1} << (index + n - 1), digits)) + 1;  // window d[p+a..p+b)
+      // The window's digits, last first: Luhn as they come, kept in order for the range test.
       uint8_t w[kMaxPanDigits];
-      uint64_t bits = digits & (~uint64_t{0} << a);
-      for (unsigned k = 0; k < n; ++k, bits &= bits - 1) w[k] = static_cast<uint8_t>(d[p + ctz(bits)] - '0');
-      if (f_.windowPasses(w, n)) out_.push_back(Match{id, base + a, base + b});
+      uint64_t bits = digits & ((uint64_t{2} << (b - 1)) - 1);
+      unsigned sum = 0;
+      for (unsigned k = 0; k < n; ++k) {
+        const unsigned at = 63 - static_cast<unsigned>(__builtin_clzll(bits));
+        bits &= ~(uint64_t{1} << at);
+        const uint8_t v = static_cast<uint8_t>(d[p + at] - '0');
+        w[n - 1 - k] = v;
+        sum += (k & 1) ? kDoubled[v] : v;
+      }
+      if (sum % 10 == 0 && f_.issued(w, n)) out_.push_back(Match{id, base + a, base + b});
     }
   }
   // Suffix windows: only the last group can be followed by '=' or 'D' (both breakers).
@@ -606,11 +614,15 @@ CardWindowFinder::CardWindowFinder(uint32_t id, std::vector<IssuerRangeC> ranges
 }
 
 bool CardWindowFinder::windowPasses(const uint8_t* w, unsigned n) const {
-  const unsigned two = w[0] * 10u + w[1];
-  if (!((prefix2_[two] >> n) & 1)) return false;
+  if (!((prefix2_[w[0] * 10u + w[1]] >> n) & 1)) return false;
   unsigned sum = 0;
   for (unsigned r = 0; r < n; ++r) sum += (r & 1) ? kDoubled[w[n - 1 - r]] : w[n - 1 - r];
-  if (sum % 10 != 0) return false;
+  return sum % 10 == 0 && issued(w, n);
+}
+
+bool CardWindowFinder::issued(const uint8_t* w, unsigned n) const {
+  const unsigned two = w[0] * 10u + w[1];
+  if (!((prefix2_[two] >> n) & 1)) return false;
   char text[kMaxPanDigits];
   for (unsigned k = 0; k < n; ++k) text[k] = static_cast<char>('0' + w[k]);
   // The reference: the first from.length digits, compared as strings with from and to.

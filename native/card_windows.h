@@ -46,6 +46,8 @@ class CardWindowFinder {
  private:
   // True when the n digit values w[0..n) pass the issuer-range and Luhn checks.
   bool windowPasses(const uint8_t* w, unsigned n) const;
+  // The issuer-range check alone (for callers that computed Luhn already).
+  bool issued(const uint8_t* w, unsigned n) const;
 
   uint32_t id_;
   std::vector<IssuerRangeC> ranges_;
