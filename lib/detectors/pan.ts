@@ -146,11 +146,16 @@ function groupsBefore(b: Uint8Array, start: number, limit: number): { groups: Ne
 
 /** How cards are printed: one group, 4-4-4-4(-3), 4-4-4-1..7, 4-6-4, 4-6-5, 6-13, 4-4-5. */
 export function isPrintedGrouping(groups: readonly number[]): boolean {
-  if (groups.length === 1) return true;
-  const key = groups.join('-');
-  if (key === '4-6-4' || key === '4-6-5' || key === '6-13' || key === '4-4-5' || key === '4-3-3-3') return true;
-  const last = groups[groups.length - 1]!;
-  return groups.slice(0, -1).every((g) => g === 4) && last >= 1 && last <= 7;
+  // Allocation-free: this runs for every card window.
+  const n = groups.length;
+  if (n === 1) return true;
+  const [a, b, c, d] = groups;
+  if (n === 2 && a === 6 && b === 13) return true;
+  if (n === 3 && a === 4 && ((b === 6 && (c === 4 || c === 5)) || (b === 4 && c === 5))) return true;
+  if (n === 4 && a === 4 && b === 3 && c === 3 && d === 3) return true;
+  for (let i = 0; i < n - 1; i++) if (groups[i] !== 4) return false;
+  const last = groups[n - 1];
+  return last !== undefined && last >= 1 && last <= 7;
 }
 
 const WHITESPACE = new Set([0x20, 0x09, 0xa0, 0x2007, 0x202f, 0x3000, 0x2000, 0x2001, 0x2002, 0x2003, 0x2004, 0x2005, 0x2006, 0x2008, 0x2009, 0x200a, 0x205f]);
@@ -160,6 +165,10 @@ const PRINTED_SEPARATORS = new Set([0x20, 0x2d, 0x2e, 0xa0, 0x09]);
 
 function sameGap(a: readonly number[], b: readonly number[]): boolean {
   return a.length === b.length && a.every((c, i) => c === b[i]);
+}
+
+function sameOffset(offset: number): number {
+  return offset;
 }
 
 /**
@@ -172,16 +181,15 @@ export function judgeWindow(
   start: number,
   end: number,
   sensitivity: Sensitivity,
-  context: { bytes: Uint8Array; toContext: (offset: number, side: 'start' | 'end') => number } = {
-    bytes: b,
-    toContext: (o) => o,
-  },
+  context?: { bytes: Uint8Array; toContext: (offset: number, side: 'start' | 'end') => number },
 ): PanCandidate | undefined {
   const before = groupsBefore(b, start, 8);
-  const cb = context.bytes;
+  // No closures per call: this runs for every card window.
+  const cb = context ? context.bytes : b;
+  const toContext = context ? context.toContext : sameOffset;
   // Most windows in real logs die on their left context (`blk_…`, `id=…`). When nothing of the run
   // precedes the window, that context is read at `start` whatever the shape: reject right away.
-  let left = before.groups.length === 0 ? leftContext(cb, context.toContext(start, 'start')) : undefined;
+  let left = before.groups.length === 0 ? leftContext(cb, toContext(start, 'start')) : undefined;
   if (left && sensitivity !== 'restricted' && (left.kind === 'negative' || left.phone || left.currency)) return undefined;
   const shape = shapeOf(b, start, end);
   const brand = brandOf(shape.digits);
@@ -202,17 +210,17 @@ export function judgeWindow(
   if (slice && printed && left?.kind === 'positive') slice = false;
   // A slice that stands apart is judged by its own surroundings, a whole run by the run's
   // (the same offset as `start` when nothing of the run precedes it).
-  left ??= leftContext(cb, context.toContext(slice ? before.runStart : start, 'start'));
-  const right = rightContext(cb, context.toContext(slice ? after.runEnd : end, 'end'));
+  left ??= leftContext(cb, toContext(slice ? before.runStart : start, 'start'));
+  const right = rightContext(cb, toContext(slice ? after.runEnd : end, 'end'));
   const positive = left.kind === 'positive';
   // Most windows in real logs die here (`blk_…`, `id=…`): reject before the costlier checks.
   if (sensitivity !== 'restricted' && (left.kind === 'negative' || left.phone || left.currency)) return undefined;
+  // Read lazily, at most once.
   let near: boolean | undefined;
-  const nearCardWords = (): boolean => (near ??= cardWordsBefore(cb, context.toContext(start, 'start')));
 
   // Reasons a window is not a card, from the strongest.
   const identifierKey = left.kind === 'negative';
-  const gluedWord = (left.glued && !positive) || (right.gluedAlpha && !positive && !nearCardWords());
+  const gluedWord = (left.glued && !positive) || (right.gluedAlpha && !positive && !(near ??= cardWordsBefore(cb, toContext(start, 'start'))));
   const attachedToken =
     (!positive && left.delimiters.length > 0 && /^[_./-]$/.test(left.delimiters) && left.word.length > 0) ||
     (right.attached && !positive);
@@ -228,7 +236,7 @@ export function judgeWindow(
 
   let confidence = positive ? 0.97 : printed ? 0.8 : 0.7;
   if (sensitivity === 'restricted') {
-    if (!positive && nearCardWords()) confidence = 0.9;
+    if (!positive && (near ??= cardWordsBefore(cb, toContext(start, 'start')))) confidence = 0.9;
     const weak = identifierKey || gluedWord || attachedToken || phoneOrAmount || slice || wrappedSlice || unevenSplit;
     return candidate(start, end, shape.digits, brand, weak ? 0.35 : confidence, evasion, wholeRun, printed);
   }
@@ -239,7 +247,7 @@ export function judgeWindow(
     if (slice && !printed) return undefined;
     if (gluedWord || attachedToken || slice) confidence = 0.5;
   }
-  if (!positive && confidence > 0.5 && nearCardWords()) confidence = 0.9;
+  if (!positive && confidence > 0.5 && (near ??= cardWordsBefore(cb, toContext(start, 'start')))) confidence = 0.9;
   return candidate(start, end, shape.digits, brand, confidence, evasion, wholeRun, printed);
 }
 
