@@ -16,13 +16,29 @@ const CARD_TALK = /card|ending|ends in|last ?(?:4|four)|visa|mastercard|amex|dis
 const MASKS = new Set([0x2a, 0x78, 0x58, 0x23, 0x2022, 0x25cf]);
 const JOINERS = new Set([0x20, 0x2d, 0x2e]);
 
-/** 'd' digit, 'm' mask, 's' joiner, '' anything else. */
-function classAt(b: Uint8Array, i: number): ['d' | 'm' | 's' | '', number] {
+const OTHER = 0;
+const DIGIT = 1;
+const MASK = 2;
+const JOINER = 3;
+
+/** The class of the character at `i` (DIGIT, MASK, JOINER or OTHER) times 8, plus its byte length. */
+function classAt(b: Uint8Array, i: number): number {
+  const c = b[i];
+  // ASCII without decoding: this runs for every character around every mask trigger.
+  if (c !== undefined && c < 0x80) {
+    if (c >= 0x30 && c <= 0x39) return DIGIT * 8 + 1;
+    if (MASKS.has(c)) return MASK * 8 + 1;
+    return (JOINERS.has(c) ? JOINER : OTHER) * 8 + 1;
+  }
   const [cp, len] = decodeAt(b, i);
-  if (cp >= 0x30 && cp <= 0x39) return ['d', len];
-  if (MASKS.has(cp)) return ['m', len];
-  if (JOINERS.has(cp)) return ['s', len];
-  return ['', len];
+  if (cp >= 0x30 && cp <= 0x39) return DIGIT * 8 + len;
+  if (MASKS.has(cp)) return MASK * 8 + len;
+  if (JOINERS.has(cp)) return JOINER * 8 + len;
+  return OTHER * 8 + len;
+}
+
+function kindAt(b: Uint8Array, i: number): number {
+  return classAt(b, i) >> 3;
 }
 
 /** The masked PAN around offset `at` (a character inside it), if any. */
@@ -31,26 +47,27 @@ export function maskedPanAround(b: Uint8Array, at: number): RawFinding | undefin
   let start = at;
   while (start > 0) {
     const p = prevStart(b, start);
-    const [c] = classAt(b, p);
-    if (c === 'd' || c === 'm') start = p;
-    else if (c === 's' && p > 0) {
-      const pp = prevStart(b, p);
-      const [c2] = classAt(b, pp);
-      if (c2 === 'd' || c2 === 'm') start = p;
+    const c = kindAt(b, p);
+    if (c === DIGIT || c === MASK) start = p;
+    else if (c === JOINER && p > 0) {
+      const c2 = kindAt(b, prevStart(b, p));
+      if (c2 === DIGIT || c2 === MASK) start = p;
       else break;
     } else break;
     if (at - start > 80) return undefined;
   }
-  while (classAt(b, start)[0] === 's') start += 1;
+  while (kindAt(b, start) === JOINER) start += 1;
   let end = at;
   let layout = '';
   for (let i = start; i < b.length; ) {
-    const [c, len] = classAt(b, i);
-    if (c === 'd' || c === 'm') {
-      layout += c;
+    const cl = classAt(b, i);
+    const c = cl >> 3;
+    const len = cl & 7;
+    if (c === DIGIT || c === MASK) {
+      layout += c === DIGIT ? 'd' : 'm';
       i += len;
       end = i;
-    } else if (c === 's' && (classAt(b, i + len)[0] === 'd' || classAt(b, i + len)[0] === 'm') && !layout.endsWith('s')) {
+    } else if (c === JOINER && (kindAt(b, i + len) === DIGIT || kindAt(b, i + len) === MASK) && !layout.endsWith('s')) {
       layout += 's';
       i += len;
     } else break;
