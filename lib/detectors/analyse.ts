@@ -16,6 +16,7 @@ import { PATTERN_ID as ID, FIRST_CUSTOM_ID, scriptDigitEndsAt } from './patterns
 import { pinAfterKeyword } from './pin.js';
 import { parseTrack1, parseTrack2 } from './track.js';
 import type { CardBrand, FindingType, Sensitivity } from './types.js';
+import { keepBest } from './overlaps.js';
 
 export interface AnalysisContext {
   readonly sensitivity: Sensitivity;
@@ -74,11 +75,20 @@ function evasionPans(b: Uint8Array, triggers: number[], ctx: AnalysisContext): P
   return out;
 }
 
-/** The brand of the PAN nearest to `at` (within reach), if any. */
+/** The brand of the PAN nearest to `at` (within reach), if any. `pans` are disjoint, sorted by start. */
 function nearbyBrand(pans: readonly RawFinding[], at: number): CardBrand | undefined {
   let best: RawFinding | undefined;
   let bestDistance = BRAND_REACH + 1;
-  for (const p of pans) {
+  // Only the PANs around the first one starting after `at - BRAND_REACH` can be within reach.
+  let lo = 0;
+  let hi = pans.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (pans[mid]!.end < at - BRAND_REACH) lo = mid + 1;
+    else hi = mid;
+  }
+  for (let k = lo; k < pans.length && pans[k]!.start <= at + BRAND_REACH; k++) {
+    const p = pans[k]!;
     const dist = at >= p.end ? at - p.end : p.start >= at ? p.start - at : 0;
     if (dist < bestDistance) {
       best = p;
@@ -92,11 +102,7 @@ function nearbyBrand(pans: readonly RawFinding[], at: number): CardBrand | undef
 export function resolveOverlaps(findings: RawFinding[]): RawFinding[] {
   const builtin = findings.filter((f) => PRIORITY[f.type] > 0);
   const others = findings.filter((f) => PRIORITY[f.type] === 0);
-  builtin.sort((x, y) => PRIORITY[y.type] - PRIORITY[x.type] || y.end - y.start - (x.end - x.start) || x.start - y.start);
-  const kept: RawFinding[] = [];
-  for (const f of builtin) {
-    if (kept.every((k) => f.end <= k.start || f.start >= k.end)) kept.push(f);
-  }
+  const kept = keepBest(builtin, (x, y) => PRIORITY[y.type] - PRIORITY[x.type] || y.end - y.start - (x.end - x.start) || x.start - y.start);
   return [...kept, ...others].sort((x, y) => x.start - y.start || x.end - y.end || x.detector.localeCompare(y.detector));
 }
 
@@ -168,6 +174,7 @@ export function analyse(b: Uint8Array, matches: Float64Array, ctx: AnalysisConte
       if (!pans.some((p) => p.start < c.end && c.start < p.end)) pans.push(panFinding(c, true));
     }
   }
+  pans.sort((x, y) => x.start - y.start);
   found.push(...pans);
   // Expiry and CVV right after a PAN.
   for (const p of pans) {

@@ -22,6 +22,7 @@ import { MAX_GAP, MAX_PAN_DIGITS, MIN_PAN_DIGITS } from '../engine/card-windows.
 import { cardWordsBefore, classifyKey, leftContext, rightContext } from './context.js';
 import { brandOf } from './iin.js';
 import { isTestCard, luhn } from './luhn.js';
+import { keepBest } from './overlaps.js';
 import { decodeAt, isDigit, isSeparator, prevStart } from './text.js';
 import type { CardBrand, Sensitivity } from './types.js';
 
@@ -353,10 +354,5 @@ function wholeCards(groups: readonly Neighbour[], tail: number): boolean {
 
 /** Keeps the best of overlapping candidates (rank, then earliest start), sorted by start. */
 export function choosePans(candidates: PanCandidate[]): PanCandidate[] {
-  const sorted = [...candidates].sort((x, y) => y.rank - x.rank || x.start - y.start || y.end - x.end);
-  const kept: PanCandidate[] = [];
-  for (const c of sorted) {
-    if (kept.every((k) => c.end <= k.start || c.start >= k.end)) kept.push(c);
-  }
-  return kept.sort((x, y) => x.start - y.start);
+  return keepBest(candidates, (x, y) => y.rank - x.rank || x.start - y.start || y.end - x.end);
 }
