@@ -1,6 +1,6 @@
 /**
  * Exit codes of the `cardveil` CLI (sysexits.h numbering where one applies). Documented in
- * `cardveil --help` and docs/readme/cli-streams.md; tests pin them.
+ * `cardveil --help` and the README; tests pin them.
  */
 export const EXIT = {
   /** Success. For `scan`: no card data found. */

@@ -3,10 +3,10 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parsePack } from '../../lib/policy/load.js';
 
-describe('docs/readme/redaction-packs.md', () => {
+describe('README.md', () => {
   it('has a complete pack example that validates', () => {
-    const md = readFileSync(new URL('../../docs/readme/redaction-packs.md', import.meta.url), 'utf8');
-    const yaml = /```yaml\n([\s\S]*?)```/.exec(md)?.[1];
+    const md = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+    const yaml = /```yaml\n(pack:[\s\S]*?)```/.exec(md)?.[1];
     expect(yaml).toBeDefined();
     const pack = parsePack(yaml!, 'README example');
     expect(pack.policies.chain).toEqual(['pii-detector', 'dlp-filter', 'data-routing-policy', 'audit-logger']);
