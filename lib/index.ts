@@ -20,6 +20,7 @@ export type { ScrubResult, ScrubberOptions, ScrubberWorkerData } from './scrub.j
 export { Detector } from './detectors/detector.js';
 export { DetectorError } from './detectors/errors.js';
 export { IIN_TABLE, brandOf } from './detectors/iin.js';
+export { builtinPatterns, PATTERN_ID } from './detectors/patterns.js';
 export type * from './detectors/types.js';
 
 // Engine.
@@ -57,8 +58,14 @@ export { AuditTrail } from './audit/trail.js';
 export { verifyTrail } from './audit/verify.js';
 export type { VerifyReport, VerifyProblem } from './audit/verify.js';
 
+// The OpenAI-compatible gateway (what `cardveil serve` runs).
+export { createGatewayServer, createGatewayHandler } from './gateway/server.js';
+export { createGatewayRuntime } from './gateway/runtime.js';
+export { GatewayError, GATEWAY_ERRORS } from './gateway/errors.js';
+
 // Streams and every core.
 export { createScrubStream, ScrubStream } from './stream/scrub-stream.js';
 export type { ScrubStreamOptions } from './stream/scrub-stream.js';
+export { StreamError } from './stream/errors.js';
 export { ScrubPool } from './workers/pool.js';
 export { scrubFileParallel, scrubStreamParallel } from './workers/scrub-file.js';
