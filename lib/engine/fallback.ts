@@ -38,6 +38,7 @@ import type {
   PatternSpec,
   ScanInput,
 } from './types.js';
+import { invalid, isUint32, validateCardWindows, validateSpec } from './validate.js';
 
 /** Options of the fallback beyond the shared `CompileOptions`. */
 export interface FallbackCompileOptions extends CompileOptions {
@@ -110,78 +111,6 @@ export function deserializeFallback(bytes: Uint8Array): Database {
     const why = error instanceof EngineError ? error.message : 'invalid content';
     throw new EngineError('ERR_DESERIALIZE', `serialized database is damaged: ${why}`);
   }
-}
-
-const FLAG_KEYS = ['caseless', 'dotall', 'multiline', 'singlematch', 'leftmostStart', 'utf8'] as const;
-const EXTENSION_KEYS = ['minOffset', 'maxOffset', 'minLength', 'editDistance', 'hammingDistance'] as const;
-
-function describe(value: unknown): string {
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'array';
-  if (typeof value === 'number' || typeof value === 'boolean') return `${typeof value} ${String(value)}`;
-  if (typeof value === 'object') return `an instance of ${value.constructor?.name ?? 'Object'}`;
-  return typeof value;
-}
-
-/** ERR_INVALID_ARGUMENT in the wording the native engine uses. */
-function invalid(what: string, name: string, value: unknown): EngineError {
-  return new EngineError('ERR_INVALID_ARGUMENT', `Expected ${what} for ${name} but received ${describe(value)}`);
-}
-
-function isUint32(value: unknown): value is number {
-  return typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= 0xffffffff;
-}
-
-/** Shape checks shared in spirit (and wording) with lib/engine/native.ts. */
-function validateSpec(spec: PatternSpec, index: number): void {
-  const at = `patterns[${index}]`;
-  if (typeof spec !== 'object' || spec === null) throw invalid('a pattern object', at, spec);
-  if (!isUint32(spec.id)) throw invalid('an unsigned 32-bit integer', `${at}.id`, spec.id);
-  if (typeof spec.expression !== 'string' || spec.expression.length === 0) {
-    throw invalid('a non-empty string', `${at}.expression`, spec.expression);
-  }
-  if (spec.expression.includes('\0')) {
-    throw new EngineError('ERR_INVALID_ARGUMENT', `Expected no NUL character in ${at}.expression (write \\x00 instead)`);
-  }
-  const flags = (spec.flags ?? {}) as Record<string, unknown>;
-  if (typeof flags !== 'object' || flags === null) throw invalid('an object', `${at}.flags`, flags);
-  for (const key of FLAG_KEYS) {
-    if (flags[key] !== undefined && typeof flags[key] !== 'boolean') throw invalid('a boolean', `${at}.flags.${key}`, flags[key]);
-  }
-  const ext = (spec.extensions ?? {}) as Record<string, unknown>;
-  if (typeof ext !== 'object' || ext === null) throw invalid('an object', `${at}.extensions`, ext);
-  for (const key of EXTENSION_KEYS) {
-    const value = ext[key];
-    if (value !== undefined && (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0)) {
-      throw invalid('a non-negative integer', `${at}.extensions.${key}`, value);
-    }
-  }
-}
-
-function validateCardWindows(cards: CardWindowConfig): void {
-  if (typeof cards !== 'object' || cards === null) throw invalid('an object', 'options.cardWindows', cards);
-  if (!isUint32(cards.id)) throw invalid('an unsigned 32-bit integer', 'options.cardWindows.id', cards.id);
-  if (!Array.isArray(cards.ranges)) throw invalid('an array', 'options.cardWindows.ranges', cards.ranges);
-  cards.ranges.forEach((range, r) => {
-    const at = `options.cardWindows.ranges[${r}]`;
-    if (typeof range !== 'object' || range === null) throw invalid('a range object', at, range);
-    for (const key of ['from', 'to'] as const) {
-      if (typeof range[key] !== 'string' || !/^[0-9]{1,19}$/.test(range[key])) {
-        throw invalid('a string of 1 to 19 digits', `${at}.${key}`, range[key]);
-      }
-    }
-    if (range.from.length !== range.to.length || range.from > range.to) {
-      throw new EngineError('ERR_INVALID_ARGUMENT', `Expected ${at}.from <= ${at}.to with the same number of digits`);
-    }
-    if (!Array.isArray(range.lengths) || range.lengths.length === 0) {
-      throw invalid('a non-empty array of PAN lengths', `${at}.lengths`, range.lengths);
-    }
-    range.lengths.forEach((length: unknown, k: number) => {
-      if (typeof length !== 'number' || !Number.isInteger(length) || length < 12 || length > 19) {
-        throw invalid('an integer from 12 to 19', `${at}.lengths[${k}]`, length);
-      }
-    });
-  });
 }
 
 function compilePattern(spec: PatternSpec, index: number): Compiled {

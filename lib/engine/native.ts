@@ -5,30 +5,14 @@
  * hands the addon plain positional values (typed arrays of flags, ids and extension parameters).
  * The native object stays in a private field and never reaches callers.
  */
-import { MAX_PAN_DIGITS, MIN_PAN_DIGITS } from './card-windows.js';
 import { EngineError } from './errors.js';
 import type { NativeAddon, NativeHandle, NativeStreamHandle } from './loader.js';
 import type { CompileOptions, Database, MatchStream, PatternSpec, ScanInput } from './types.js';
+import { EXTENSION_KEYS, invalid, validateCardWindows, validateSpec } from './validate.js';
 
-const UINT32_MAX = 0xffff_ffff;
 
 /** First bytes of every serialized native database (native/pattern_set.cc). */
 export const NATIVE_MAGIC = 'CVHS';
-
-function describe(value: unknown): string {
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'array';
-  if (typeof value === 'number' || typeof value === 'boolean') return `${typeof value} ${String(value)}`;
-  return typeof value;
-}
-
-function invalid(what: string, name: string, value: unknown): EngineError {
-  return new EngineError('ERR_INVALID_ARGUMENT', `Expected ${what} for ${name} but received ${describe(value)}`);
-}
-
-function isUint32(value: unknown): value is number {
-  return typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= UINT32_MAX;
-}
 
 /** Positional arguments for the addon's compile(), built from validated specs. */
 interface CompileArgs {
@@ -41,9 +25,6 @@ interface CompileArgs {
   rangeTo: string[];
   rangeLengthMasks: Uint32Array;
 }
-
-const EXTENSION_KEYS = ['minOffset', 'maxOffset', 'minLength', 'editDistance', 'hammingDistance'] as const;
-const FLAG_KEYS = ['caseless', 'dotall', 'multiline', 'singlematch', 'leftmostStart', 'utf8'] as const;
 
 function buildArgs(addon: NativeAddon, patterns: readonly PatternSpec[], options: CompileOptions): CompileArgs {
   if (!Array.isArray(patterns)) throw invalid('an array of patterns', 'patterns', patterns);
@@ -60,24 +41,10 @@ function buildArgs(addon: NativeAddon, patterns: readonly PatternSpec[], options
   };
   const F = addon.flags;
   patterns.forEach((spec: PatternSpec, i) => {
-    const at = `patterns[${i}]`;
-    if (typeof spec !== 'object' || spec === null) throw invalid('a pattern object', at, spec);
-    if (!isUint32(spec.id)) throw invalid('an unsigned 32-bit integer', `${at}.id`, spec.id);
-    if (typeof spec.expression !== 'string' || spec.expression.length === 0) {
-      throw invalid('a non-empty string', `${at}.expression`, spec.expression);
-    }
-    // Hyperscan takes C strings: a raw NUL would silently cut the expression short.
-    if (spec.expression.includes('\0')) {
-      throw new EngineError('ERR_INVALID_ARGUMENT', `Expected no NUL character in ${at}.expression (write \\x00 instead)`);
-    }
+    validateSpec(spec, i);
     args.expressions.push(spec.expression);
     args.ids[i] = spec.id;
     const flags = spec.flags ?? {};
-    if (typeof flags !== 'object' || flags === null) throw invalid('an object', `${at}.flags`, flags);
-    for (const key of FLAG_KEYS) {
-      const value = flags[key];
-      if (value !== undefined && typeof value !== 'boolean') throw invalid('a boolean', `${at}.flags.${key}`, value);
-    }
     args.flags[i] =
       (flags.caseless ? F.CASELESS : 0) |
       (flags.dotall ? F.DOTALL : 0) |
@@ -86,49 +53,18 @@ function buildArgs(addon: NativeAddon, patterns: readonly PatternSpec[], options
       (flags.leftmostStart ? F.SOM_LEFTMOST : 0) |
       (flags.utf8 ? F.UTF8 | F.UCP : 0);
     const extensions = spec.extensions ?? {};
-    if (typeof extensions !== 'object' || extensions === null) throw invalid('an object', `${at}.extensions`, extensions);
     EXTENSION_KEYS.forEach((key, k) => {
       const value = extensions[key];
-      if (value === undefined) return;
-      const limit = key === 'editDistance' || key === 'hammingDistance' ? UINT32_MAX : Number.MAX_SAFE_INTEGER;
-      if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > limit) {
-        throw invalid('a non-negative integer', `${at}.extensions.${key}`, value);
-      }
-      args.ext[i * 5 + k] = value;
+      if (value !== undefined) args.ext[i * 5 + k] = value;
     });
   });
   const cards = options.cardWindows;
   if (cards !== undefined) {
-    if (typeof cards !== 'object' || cards === null) throw invalid('an object', 'options.cardWindows', cards);
-    if (!isUint32(cards.id)) throw invalid('an unsigned 32-bit integer', 'options.cardWindows.id', cards.id);
-    if (!Array.isArray(cards.ranges)) throw invalid('an array', 'options.cardWindows.ranges', cards.ranges);
+    validateCardWindows(cards);
     args.cardWindowId = cards.id;
-    args.rangeLengthMasks = new Uint32Array(cards.ranges.length);
-    cards.ranges.forEach((range, r) => {
-      const at = `options.cardWindows.ranges[${r}]`;
-      if (typeof range !== 'object' || range === null) throw invalid('a range object', at, range);
-      for (const key of ['from', 'to'] as const) {
-        if (typeof range[key] !== 'string' || !/^[0-9]{1,19}$/.test(range[key])) {
-          throw invalid('a string of 1 to 19 digits', `${at}.${key}`, range[key]);
-        }
-      }
-      if (range.from.length !== range.to.length || range.from > range.to) {
-        throw new EngineError('ERR_INVALID_ARGUMENT', `Expected ${at}.from <= ${at}.to with the same number of digits`);
-      }
-      if (!Array.isArray(range.lengths) || range.lengths.length === 0) {
-        throw invalid('a non-empty array of PAN lengths', `${at}.lengths`, range.lengths);
-      }
-      let mask = 0;
-      range.lengths.forEach((length: unknown, k: number) => {
-        if (typeof length !== 'number' || !Number.isInteger(length) || length < MIN_PAN_DIGITS || length > MAX_PAN_DIGITS) {
-          throw invalid(`an integer from ${MIN_PAN_DIGITS} to ${MAX_PAN_DIGITS}`, `${at}.lengths[${k}]`, length);
-        }
-        mask |= 1 << length;
-      });
-      args.rangeFrom.push(range.from);
-      args.rangeTo.push(range.to);
-      args.rangeLengthMasks[r] = mask >>> 0;
-    });
+    args.rangeFrom = cards.ranges.map((range) => range.from);
+    args.rangeTo = cards.ranges.map((range) => range.to);
+    args.rangeLengthMasks = Uint32Array.from(cards.ranges, (range) => range.lengths.reduce((mask, length) => mask | (1 << length), 0) >>> 0);
   }
   return args;
 }
