@@ -155,6 +155,7 @@ export function analyse(b: Uint8Array, matches: Float64Array, ctx: AnalysisConte
       case ID.evasionPercent:
       case ID.evasionEscape:
       case ID.evasionEncodedSeparator:
+      case ID.evasionEncodedDelimiter:
         evasionTriggers.push(end - 1);
         break;
       default:

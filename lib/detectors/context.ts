@@ -6,7 +6,7 @@
  * written next to it: `card=`, `cc`, `pan` on one side; `blk_`, `uid=`, `+` (a phone number), a
  * hex hash or a longer identifier on the other.
  */
-import { asciiLower, isAlnum, isAlpha, isDigit } from './text.js';
+import { asciiLower, isAlnum, isAlpha, isDigit, isHex } from './text.js';
 
 /** Words that say "a card number follows". Matched against a key's parts. */
 const POSITIVE =
@@ -80,6 +80,23 @@ const DELIMITERS = new Set([...' \t"\'`:=#>({[,|;_-./\u0000'].map((c) => c.charC
 /** Letters that, after a backslash, are an escaped delimiter (`\n`, `\r`, `\t`, `\"`, `\/`). */
 const ESCAPED = new Set([...'ntr"/'].map((c) => c.charCodeAt(0)));
 
+/** The character a percent escape ending at `p` decodes to when it is a delimiter or a line break, else -1. */
+function percentDelimiterBefore(b: Uint8Array, p: number): number {
+  if (p < 3 || b[p - 3] !== 0x25 /* % */ || !isHex(b[p - 2]) || !isHex(b[p - 1])) return -1;
+  const v = parseInt(String.fromCharCode(b[p - 2]!, b[p - 1]!), 16);
+  return DELIMITERS.has(v) || v === 0x0a || v === 0x0d ? v : -1;
+}
+
+/**
+ * True when the `+` at `p - 1` is a form-encoded space: it follows `=`, `&`, another `+` or a letter
+ * (`q=+4111…`, `my+card+is+4111…`). A phone number's `+` follows a space, a delimiter or nothing.
+ */
+function formSpaceBefore(b: Uint8Array, p: number): boolean {
+  if (p < 2 || b[p - 1] !== 0x2b /* + */) return false;
+  const c = b[p - 2]!;
+  return c === 0x3d || c === 0x26 || c === 0x2b || isAlpha(c);
+}
+
 /** Reads the key or word that precedes offset `start` (the first digit of a run). */
 export function leftContext(b: Uint8Array, start: number): LeftContext {
   let p = start;
@@ -92,10 +109,20 @@ export function leftContext(b: Uint8Array, start: number): LeftContext {
       // A JSON or C escape (`\n`, `\t`, `\"`) delimits like the character it stands for.
       delimiters = String.fromCharCode(b[p - 2]!, b[p - 1]!) + delimiters;
       p -= 2;
+    } else if (percentDelimiterBefore(b, p) >= 0) {
+      // A percent-encoded delimiter (`%3D`, `%20`, `%22`, `%0A`) delimits like the decoded character.
+      const decoded = percentDelimiterBefore(b, p);
+      delimiters = String.fromCharCode(decoded) + delimiters;
+      p -= 3;
+      if (decoded === 0x0a || decoded === 0x0d) break;
+    } else if (formSpaceBefore(b, p)) {
+      // `+` between words of a form body is a space (`msg=my+card+is+4111…`), not a phone prefix.
+      delimiters = '+' + delimiters;
+      p--;
     } else break;
   }
   const before = b[start - 1];
-  const phone = before === 0x2b;
+  const phone = before === 0x2b && !formSpaceBefore(b, start);
   const currency = before === 0x24 || (start >= 2 && b[start - 2] === 0xc2 && (before === 0xa3 || before === 0xa5)) || (start >= 3 && b[start - 3] === 0xe2 && b[start - 2] === 0x82 && before === 0xac);
   const wordEnd = p;
   // Stop the word at spaces; keep `_`, `-`, `.` inside keys such as card_number or card-no.

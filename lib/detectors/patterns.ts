@@ -62,6 +62,10 @@ export const PATTERN_ID = {
   evasionEscape: 54,
   /** A digit followed by an encoded separator: `%20`, `%2D`, `&nbsp;`. */
   evasionEncodedSeparator: 55,
+  /** Any percent escape directly before a digit (`%20`, `%3D`, `%22`, `%0A`): an encoded delimiter
+   * before a PAN in a query string or form body (`q=card%3D4111…`). Four fixed bytes with one `%`,
+   * so two matches can neither nest nor overlap. */
+  evasionEncodedDelimiter: 56,
 } as const;
 
 /** Ids from here up belong to custom DLP patterns, then blocked terms (see detector.ts). */
@@ -148,6 +152,7 @@ export function builtinPatterns(): { patterns: PatternSpec[]; cardWindows: CardW
     { id: PATTERN_ID.evasionPercent, expression: '%3[0-9]|%[eE][fF]%[bB][cC]%9[0-9]' },
     { id: PATTERN_ID.evasionEscape, expression: '\\\\u[0-9a-fA-F]{4}|\\\\x3[0-9]' },
     { id: PATTERN_ID.evasionEncodedSeparator, expression: '[0-9](?:%2[0dD]|&nbsp;)' },
+    { id: PATTERN_ID.evasionEncodedDelimiter, expression: '%[0-9A-Fa-f]{2}[0-9]' },
   ];
   cached = { patterns, cardWindows: { id: PATTERN_ID.cardWindow, ranges: issuerRanges() } };
   return { patterns: [...patterns], cardWindows: cached.cardWindows };
