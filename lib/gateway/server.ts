@@ -161,9 +161,10 @@ export function createGatewayHandler(options: GatewayOptions): (req: IncomingMes
     res.once('close', () => {
       if (!res.writableFinished) call.abort();
     });
-    const response = await call.post(baseUrlOf(target), upstreamPath, JSON.stringify(outgoing), options.apiKeys.get(target.id), stream);
-    const isSse = (response.headers.get('content-type') ?? '').includes('text/event-stream');
-    if (stream && response.ok && isSse) {
+    const response = await call.post(target, baseUrlOf(target), upstreamPath, JSON.stringify(outgoing), options.apiKeys.get(target.id), stream);
+    const status = response.statusCode ?? 0;
+    const isSse = (response.headers['content-type'] ?? '').includes('text/event-stream');
+    if (stream && status >= 200 && status < 300 && isSse) {
       await relayStream(res, x, call, response);
       return;
     }
@@ -172,16 +173,16 @@ export function createGatewayHandler(options: GatewayOptions): (req: IncomingMes
     try {
       answer = JSON.parse(text);
     } catch {
-      throw new GatewayError('cardveil_upstream_error', `provider answered ${response.status} with a body that is not JSON`);
+      throw new GatewayError('cardveil_upstream_error', `provider answered ${status} with a body that is not JSON`);
     }
     const checked = guardJson(answer, evaluate, { requestId: x.id, actor: x.actor, source: x.source, direction: 'response' });
     if (checked.verdict === 'blocked') throw blockedError(checked.reasons, 'response');
     x.verdict = worst(x.verdict, checked.verdict);
-    if (!response.ok) x.reasons.push(`upstream:${response.status}`);
-    finish(res, x, response.status, JSON.stringify(checked.value));
+    if (status < 200 || status >= 300) x.reasons.push(`upstream:${status}`);
+    finish(res, x, status, JSON.stringify(checked.value));
   }
 
-  async function relayStream(res: ServerResponse, x: Exchange, call: UpstreamCall, response: Response): Promise<void> {
+  async function relayStream(res: ServerResponse, x: Exchange, call: UpstreamCall, response: IncomingMessage): Promise<void> {
     const rewriter = new SseRewriter(evaluate, { requestId: x.id, actor: x.actor, source: x.source, direction: 'response' });
     res.writeHead(200, { ...headersOf(x), 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' });
     const decoder = new TextDecoder();
@@ -191,7 +192,7 @@ export function createGatewayHandler(options: GatewayOptions): (req: IncomingMes
       res.write(`${out}data: ${errorBody(error.code, error.message, error.param)}\n\n`);
     };
     try {
-      for await (const chunk of response.body!) {
+      for await (const chunk of response) {
         call.touch();
         const step = rewriter.write(decoder.decode(chunk as Uint8Array, { stream: true }));
         if (step.kind === 'blocked') {

@@ -1,16 +1,44 @@
 /**
- * Calls a provider target with global fetch (Node 20). The target's `timeout_ms` bounds the wait
- * for headers and every later gap between body chunks (an idle timeout), so a long stream that
- * keeps producing tokens is not cut, but a stalled one is. Failures become gateway errors: 504
- * for a timeout, 502 for anything else (connection refused, reset, DNS).
+ * Calls a provider target with node:http / node:https over one keep-alive Agent per target. Not
+ * global fetch: its web streams cost milliseconds of CPU per call, the gateway's whole latency
+ * budget. The target's `timeout_ms` bounds the wait for headers and every later gap between body
+ * chunks (an idle timeout), so a long stream that keeps producing tokens is not cut, but a
+ * stalled one is. Failures become gateway errors: 504 for a timeout, 502 for anything else
+ * (connection refused, reset, DNS, a redirect).
  */
+import { Agent as HttpAgent, request as httpRequest, type ClientRequest, type IncomingMessage } from 'node:http';
+import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
+import type { Target } from '../routing/schema.js';
 import { GatewayError } from './errors.js';
 
+/**
+ * Concurrent connections per target. Streamed completions hold a socket for their whole length,
+ * so the cap is high; it only stops a burst from opening unbounded sockets to one provider.
+ */
+const MAX_SOCKETS = 256;
+
+// The router's Target objects live as long as the gateway: the agent (and its idle sockets,
+// which Node unrefs) goes with them.
+const agents = new WeakMap<Target, HttpAgent>();
+
+/** The keep-alive agent for `target`, made on first use (https or http per its base URL). */
+function agentFor(target: Target, url: URL): HttpAgent {
+  let agent = agents.get(target);
+  if (agent === undefined) {
+    const options = { keepAlive: true, maxSockets: MAX_SOCKETS };
+    agent = url.protocol === 'https:' ? new HttpsAgent(options) : new HttpAgent(options);
+    agents.set(target, agent);
+  }
+  return agent;
+}
+
 export class UpstreamCall {
-  readonly controller = new AbortController();
   private readonly timeoutMs: number;
   private timer: NodeJS.Timeout | undefined;
   private timedOut = false;
+  private request: ClientRequest | undefined;
+  private response: IncomingMessage | undefined;
+  private aborted = false;
 
   constructor(timeoutMs: number) {
     this.timeoutMs = timeoutMs;
@@ -21,7 +49,7 @@ export class UpstreamCall {
     clearTimeout(this.timer);
     this.timer = setTimeout(() => {
       this.timedOut = true;
-      this.controller.abort();
+      this.destroy();
     }, this.timeoutMs);
     this.timer.unref();
   }
@@ -33,49 +61,88 @@ export class UpstreamCall {
   /** Aborts (the client went away). */
   abort(): void {
     this.done();
-    this.controller.abort();
+    this.destroy();
+  }
+
+  /** Destroys the request and its response (a pending read then throws); the socket is not reused. */
+  private destroy(): void {
+    this.aborted = true;
+    const error = Object.assign(new Error('upstream call aborted'), { code: 'ABORT_ERR' });
+    this.response?.destroy(error);
+    this.request?.destroy(error);
   }
 
   /** The gateway error for a failure of this call. */
   failure(error: unknown): GatewayError {
     if (error instanceof GatewayError) return error;
     if (this.timedOut) return new GatewayError('cardveil_upstream_timeout', `provider did not answer within ${this.timeoutMs} ms`);
-    const cause = (error as { cause?: { code?: unknown } }).cause?.code;
-    return new GatewayError('cardveil_upstream_error', `provider request failed${typeof cause === 'string' ? ` (${cause})` : ''}`);
+    const code = (error as { code?: unknown } | null)?.code;
+    return new GatewayError('cardveil_upstream_error', `provider request failed${typeof code === 'string' ? ` (${code})` : ''}`);
   }
 
-  /** POSTs `body` to `baseUrl + path`. */
-  async post(baseUrl: string, path: string, body: string, apiKey: string | undefined, stream: boolean): Promise<Response> {
+  /**
+   * POSTs `body` to `baseUrl + path` on `target`'s agent; resolves once the response headers
+   * arrived. Redirects are not followed (the request carries the provider key): a 3xx is a 502.
+   */
+  post(target: Target, baseUrl: string, path: string, body: string, apiKey: string | undefined, stream: boolean): Promise<IncomingMessage> {
     this.touch();
-    try {
-      return await fetch(`${baseUrl}${path}`, {
-        method: 'POST',
-        headers: {
-          'content-type': 'application/json',
-          accept: stream ? 'text/event-stream' : 'application/json',
-          ...(apiKey === undefined ? {} : { authorization: `Bearer ${apiKey}` }),
-        },
-        body,
-        signal: this.controller.signal,
+    return new Promise<IncomingMessage>((resolve, reject) => {
+      let settled = false;
+      const fail = (error: unknown): void => {
+        if (settled) return; // later errors surface while the body is read (text / iteration)
+        settled = true;
+        this.done();
+        reject(this.failure(error));
+      };
+      let url: URL;
+      try {
+        url = new URL(`${baseUrl}${path}`);
+      } catch (error) {
+        fail(error);
+        return;
+      }
+      if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+        fail(new GatewayError('cardveil_upstream_error', `provider base_url has an unsupported scheme (${url.protocol})`));
+        return;
+      }
+      if (this.aborted) {
+        // The client left (or the timer fired) before the call started.
+        fail(new Error('aborted'));
+        return;
+      }
+      const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
+      const headers: Record<string, string | number> = {
+        'content-type': 'application/json',
+        'content-length': Buffer.byteLength(body),
+        accept: stream ? 'text/event-stream' : 'application/json',
+      };
+      if (apiKey !== undefined) headers.authorization = `Bearer ${apiKey}`;
+      const req = send(url, { method: 'POST', agent: agentFor(target, url), headers }, (response) => {
+        const status = response.statusCode ?? 0;
+        if (status >= 300 && status < 400) {
+          fail(new GatewayError('cardveil_upstream_error', `provider answered a redirect (${status}); set the target's base_url to the final address`));
+          this.destroy();
+          return;
+        }
+        settled = true;
+        this.response = response;
+        resolve(response);
       });
-    } catch (error) {
-      this.done();
-      throw this.failure(error);
-    }
+      this.request = req;
+      req.on('error', fail);
+      req.end(body);
+    });
   }
 
   /** Reads a whole (non-streamed) body under the idle timeout. */
-  async text(response: Response): Promise<string> {
-    const decoder = new TextDecoder();
-    let out = '';
+  async text(response: IncomingMessage): Promise<string> {
+    const chunks: Buffer[] = [];
     try {
-      if (response.body !== null) {
-        for await (const chunk of response.body) {
-          this.touch();
-          out += decoder.decode(chunk as Uint8Array, { stream: true });
-        }
+      for await (const chunk of response) {
+        this.touch();
+        chunks.push(chunk as Buffer);
       }
-      return out + decoder.decode();
+      return Buffer.concat(chunks).toString('utf8');
     } catch (error) {
       throw this.failure(error);
     } finally {
