@@ -23,9 +23,17 @@ const SEVERITY: Record<Verdict, number> = { allowed: 0, redacted: 1, blocked: 2 
  * ours included, could mistake for a PAN; see seal.ts).
  */
 export function packRef(identity: PackIdentity): PackIdentity {
-  if (!/^[0-9a-f]{64}$/.test(identity.hash)) return identity;
-  return { ...identity, hash: Buffer.from(identity.hash, 'hex').toString('base64url') };
+  const cached = packRefs.get(identity);
+  if (cached !== undefined) return cached;
+  const ref = /^[0-9a-f]{64}$/.test(identity.hash)
+    ? Object.freeze({ ...identity, hash: Buffer.from(identity.hash, 'hex').toString('base64url') })
+    : identity;
+  // An engine hands the same frozen identity to every evaluation: convert it once, not per record.
+  if (Object.isFrozen(identity)) packRefs.set(identity, ref);
+  return ref;
 }
+
+const packRefs = new WeakMap<PackIdentity, PackIdentity>();
 
 interface Pending {
   verdict: Verdict;
@@ -94,7 +102,8 @@ export class AuditLogger implements ChainLink {
       this.fold(pending, state);
       return undefined;
     }
-    const routing = this.routingOf(state);
+    // The trail only reads the entry (it fills in `routing` only when present), so the state's
+    // own objects are passed as they are: no spreads or copies per record.
     this.trail.append({
       event: this.event,
       request_id: id ?? this.nextId(),
@@ -105,11 +114,11 @@ export class AuditLogger implements ChainLink {
       pack: packRef(state.pack),
       verdict: state.verdict,
       reasons: uniqueReasons(state),
-      counts: { ...state.detectorCounts },
+      counts: state.detectorCounts,
       finding_types: typesOf(state).sort(),
-      ...(routing === undefined ? {} : { routing }),
+      routing: this.routingOf(state),
       latency_ms: performance.now() - state.startedAt,
-    });
+    } as AuditEntry);
     return undefined;
   }
 

@@ -8,14 +8,15 @@
  * Hashes are base64url rather than hex: a 64-digit hex string often contains a long run of decimal
  * digits that a card scanner (ours included) could take for a PAN; base64url practically never does.
  */
-import { createHash, createHmac } from 'node:crypto';
+import { createHmac, hash as oneShotHash } from 'node:crypto';
 import type { HashAlgorithm } from './record.js';
 
 const HASH_MARK = ',"hash":"';
 
 export function digest(prefix: string, key: Buffer | undefined): string {
-  const h = key === undefined ? createHash('sha256') : createHmac('sha256', key);
-  return h.update(prefix, 'utf8').digest('base64url');
+  // One-shot SHA-256: no Hash object per record (strings are hashed as UTF-8, like update()).
+  if (key === undefined) return oneShotHash('sha256', prefix, 'base64url');
+  return createHmac('sha256', key).update(prefix, 'utf8').digest('base64url');
 }
 
 export function algorithmFor(key: Buffer | undefined): HashAlgorithm {

@@ -32,6 +32,8 @@ export interface AuditTrailOptions {
 
 const TAIL_READ = 64 * 1024;
 
+type Writable<T> = { -readonly [K in keyof T]: T[K] };
+
 /** Last complete line of a file, or undefined when the file is missing or empty. */
 function lastLine(path: string): string | undefined {
   let fd: number;
@@ -143,7 +145,9 @@ export class AuditTrail {
    */
   append(entry: AuditEntry): AuditRecord {
     if (this.fd === undefined) throw new AuditError('ERR_AUDIT_CLOSED', 'audit trail is closed');
-    const record = {
+    // Built field by field (no object spreads): the key order is the line's field order, which
+    // the hash covers, so optional fields go exactly where they always went.
+    const record: Writable<AuditRecord> = {
       v: 1 as const,
       seq: this.seq + 1,
       time: this.now().toISOString(),
@@ -158,25 +162,29 @@ export class AuditTrail {
       reasons: entry.reasons,
       counts: entry.counts,
       finding_types: entry.finding_types,
-      ...(entry.routing === undefined ? {} : { routing: entry.routing }),
-      ...(entry.status === undefined ? {} : { status: entry.status }),
-      latency_ms: Math.round(entry.latency_ms * 1000) / 1000,
-      alg: this.algorithm,
-      prev: this.prev,
-    };
+    } as Writable<AuditRecord>;
+    if (entry.routing !== undefined) record.routing = entry.routing;
+    if (entry.status !== undefined) record.status = entry.status;
+    record.latency_ms = Math.round(entry.latency_ms * 1000) / 1000;
+    record.alg = this.algorithm;
+    record.prev = this.prev;
     const { line, hash } = seal(record, this.key);
-    const bytes = Buffer.from(`${line}\n`, 'utf8');
+    // Written as a string: Node encodes it straight into the write call, with no Buffer to
+    // allocate (and later collect) per record.
+    const text = `${line}\n`;
+    const length = Buffer.byteLength(text, 'utf8');
     try {
-      if (this.rotateBytes > 0 && this.size > 0 && this.size + bytes.length > this.rotateBytes) this.rotate();
-      writeSync(this.fd, bytes);
+      if (this.rotateBytes > 0 && this.size > 0 && this.size + length > this.rotateBytes) this.rotate();
+      writeSync(this.fd, text, null, 'utf8');
       if (this.fsyncEach) fsyncSync(this.fd);
     } catch (error) {
       throw new AuditError('ERR_AUDIT_WRITE', `cannot append to audit trail ${this.path}`, { cause: error });
     }
-    this.size += bytes.length;
+    this.size += length;
     this.seq = record.seq;
     this.prev = hash;
-    return { ...record, hash };
+    record.hash = hash; // last key, as in the line
+    return record;
   }
 
   private rotate(): void {

@@ -28,6 +28,23 @@ function toBytes(input: unknown, what: string): Uint8Array {
   throw new DetectorError('ERR_INVALID_INPUT', `Expected a string or Uint8Array for ${what} but received ${input === null ? 'null' : typeof input}`);
 }
 
+/** Reused encoding buffer for `detect(string)`; grows to the largest prompt-sized input seen. */
+let scratch = Buffer.allocUnsafeSlow(16 * 1024);
+const SCRATCH_MAX = 256 * 1024;
+
+/**
+ * UTF-8 bytes of a string for ONE synchronous scan. A prompt-sized string is encoded into a reused
+ * buffer instead of a new one per call (a new 4 KB+ Buffer is an off-heap allocation each time);
+ * nothing keeps the bytes after `detect` returns (findings hold offsets and string slices), so
+ * reuse is safe. Not for `detectBatch`, which holds every record's bytes at once.
+ */
+function encodeScratch(text: string): Uint8Array {
+  const worst = text.length * 3;
+  if (worst > SCRATCH_MAX) return Buffer.from(text, 'utf8');
+  if (worst > scratch.length) scratch = Buffer.allocUnsafeSlow(Math.max(worst, scratch.length * 2));
+  return scratch.subarray(0, scratch.write(text, 0, 'utf8'));
+}
+
 /**
  * Detects payment-card data.
  *
@@ -70,7 +87,7 @@ export class Detector {
    * new Detector().detect(Buffer.from('cvv: 123')) // [{ type: 'cvv', start: 5, end: 8, ... }]
    */
   detect(input: string | Uint8Array, options: DetectOptions = {}): Finding[] {
-    const bytes = toBytes(input, 'input');
+    const bytes = typeof input === 'string' ? encodeScratch(input) : toBytes(input, 'input');
     try {
       return this.#findings(input, bytes, analyse(bytes, this.#db.scan(bytes), this.#context), options);
     } catch (error) {

@@ -152,11 +152,12 @@ export class PolicyEngine {
     if (!p.pack.enabled) {
       throw new PolicyError('ERR_PACK_DISABLED', `pack "${p.pack.name}" is disabled (pack.enabled: false); refusing to run it`);
     }
-    this.identity = {
+    // Frozen: every evaluation shares it, and observers may cache what they derive from it.
+    this.identity = Object.freeze({
       name: p.pack.name,
       version: p.pack.version,
       hash: createHash('sha256').update(JSON.stringify(p)).digest('hex'),
-    };
+    });
 
     const links = options.links ?? {};
     for (const name of Object.keys(links)) {
