@@ -87,6 +87,14 @@ function percentDelimiterBefore(b: Uint8Array, p: number): number {
   return DELIMITERS.has(v) || v === 0x0a || v === 0x0d ? v : -1;
 }
 
+/** Where an ANSI SGR sequence (`ESC [ 3 3 m`, at most 12 parameter bytes) ending at `p` starts, else -1. */
+function sgrStartBefore(b: Uint8Array, p: number): number {
+  if (p < 3 || b[p - 1] !== 0x6d /* m */) return -1;
+  let q = p - 1;
+  while (q > 0 && p - q <= 12 && (isDigit(b[q - 1]) || b[q - 1] === 0x3b)) q--;
+  return q >= 2 && b[q - 1] === 0x5b /* [ */ && b[q - 2] === 0x1b ? q - 2 : -1;
+}
+
 /**
  * True when the `+` at `p - 1` is a form-encoded space: it follows `=`, `&`, another `+` or a letter
  * (`q=+4111…`, `my+card+is+4111…`). A phone number's `+` follows a space, a delimiter or nothing.
@@ -115,6 +123,10 @@ export function leftContext(b: Uint8Array, start: number): LeftContext {
       delimiters = String.fromCharCode(decoded) + delimiters;
       p -= 3;
       if (decoded === 0x0a || decoded === 0x0d) break;
+    } else if (sgrStartBefore(b, p) >= 0) {
+      // An ANSI colour code (`ESC[33m`, coloured loggers, util.inspect) delimits like a space.
+      delimiters = ' ' + delimiters;
+      p = sgrStartBefore(b, p);
     } else if (formSpaceBefore(b, p)) {
       // `+` between words of a form body is a space (`msg=my+card+is+4111…`), not a phone prefix.
       delimiters = '+' + delimiters;

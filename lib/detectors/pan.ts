@@ -23,7 +23,7 @@ import { cardWordsBefore, classifyKey, leftContext, rightContext } from './conte
 import { brandOf } from './iin.js';
 import { isTestCard, luhn } from './luhn.js';
 import { keepBest } from './overlaps.js';
-import { decodeAt, isDigit, isSeparator, prevStart } from './text.js';
+import { decodeAt, isAlnum, isDigit, isSeparator, prevStart } from './text.js';
 import type { CardBrand, Sensitivity } from './types.js';
 
 /** A confirmed PAN, offsets in the scanned bytes (or in a normalised region's bytes). */
@@ -221,7 +221,14 @@ export function judgeWindow(
 
   // Reasons a window is not a card, from the strongest.
   const identifierKey = left.kind === 'negative';
-  const gluedWord = (left.glued && !positive) || (right.gluedAlpha && !positive && !(near ??= cardWordsBefore(cb, toContext(start, 'start'))));
+  // A letter glued on the right is a hash or identifier's tail, except after a printed multi-group
+  // window (no hash is printed in card groups: `4111 1111 1111 1111z`) or when it starts a card
+  // keyword (`4111111111111111cvv123`). One letter glued on the left is an evasion when a card key
+  // precedes it (`card number: a4111…`).
+  const gluedRight =
+    right.gluedAlpha && !positive && !(printed && shape.groups.length > 1) && !cardKeywordAt(cb, toContext(slice ? after.runEnd : end, 'end'));
+  const gluedLeft = left.glued && !positive && !(left.word.length === 1 && cardKeyBeforeLetter(cb, toContext(slice ? before.runStart : start, 'start')));
+  const gluedWord = gluedLeft || (gluedRight && !(near ??= cardWordsBefore(cb, toContext(start, 'start'))));
   const attachedToken =
     (!positive && left.delimiters.length > 0 && /^[_./-]$/.test(left.delimiters) && left.word.length > 0) ||
     (right.attached && !positive);
@@ -250,6 +257,18 @@ export function judgeWindow(
   }
   if (!positive && confidence > 0.5 && (near ??= cardWordsBefore(cb, toContext(start, 'start')))) confidence = 0.9;
   return candidate(start, end, shape.digits, brand, confidence, evasion, wholeRun, printed);
+}
+
+/** True when a card keyword starts at `at` (`cvv`, `cvc`, `cvd`, `cvn`, `csc`, `exp`). */
+function cardKeywordAt(b: Uint8Array, at: number): boolean {
+  if (at + 3 > b.length) return false;
+  const w = String.fromCharCode(b[at]! | 0x20, b[at + 1]! | 0x20, b[at + 2]! | 0x20);
+  return w === 'cvv' || w === 'cvc' || w === 'cvd' || w === 'cvn' || w === 'csc' || w === 'exp';
+}
+
+/** True when the key before the one letter glued at `start - 1` names a card (`card number: a4111…`). */
+function cardKeyBeforeLetter(b: Uint8Array, start: number): boolean {
+  return start >= 2 && !isAlnum(b[start - 2]) && leftContext(b, start - 1).kind === 'positive';
 }
 
 /** Every group but the last has the same size (at most 4), the last is not longer, one gap kind. */
