@@ -8,6 +8,7 @@
  */
 import { Agent as HttpAgent, request as httpRequest, type ClientRequest, type IncomingMessage } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
+import { urlToHttpOptions } from 'node:url';
 import type { Target } from '../routing/schema.js';
 import { GatewayError } from './errors.js';
 
@@ -17,19 +18,50 @@ import { GatewayError } from './errors.js';
  */
 const MAX_SOCKETS = 256;
 
+/** A target's agent and its base URL already parsed (per-call URL parsing showed in profiles). */
+interface Connection {
+  readonly baseUrl: string;
+  readonly agent: HttpAgent;
+  readonly send: typeof httpRequest;
+  /** Request options (`urlToHttpOptions`: host, port, path, auth) of `baseUrl + path`, per path. */
+  readonly endpoints: Map<string, ReturnType<typeof urlToHttpOptions>>;
+}
+
 // The router's Target objects live as long as the gateway: the agent (and its idle sockets,
 // which Node unrefs) goes with them.
-const agents = new WeakMap<Target, HttpAgent>();
+const connections = new WeakMap<Target, Connection>();
 
-/** The keep-alive agent for `target`, made on first use (https or http per its base URL). */
-function agentFor(target: Target, url: URL): HttpAgent {
-  let agent = agents.get(target);
-  if (agent === undefined) {
-    const options = { keepAlive: true, maxSockets: MAX_SOCKETS };
-    agent = url.protocol === 'https:' ? new HttpsAgent(options) : new HttpAgent(options);
-    agents.set(target, agent);
+/**
+ * The keep-alive connection for `target`, made on first use (https or http per its base URL).
+ * @throws TypeError for a base URL that does not parse; GatewayError for a scheme other than http(s).
+ */
+function connectionFor(target: Target, baseUrl: string): Connection {
+  const known = connections.get(target);
+  if (known !== undefined && known.baseUrl === baseUrl) return known;
+  const url = new URL(baseUrl);
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new GatewayError('cardveil_upstream_error', `provider base_url has an unsupported scheme (${url.protocol})`);
   }
-  return agent;
+  const https = url.protocol === 'https:';
+  const options = { keepAlive: true, maxSockets: MAX_SOCKETS };
+  const connection: Connection = {
+    baseUrl,
+    agent: https ? new HttpsAgent(options) : new HttpAgent(options),
+    send: https ? httpsRequest : httpRequest,
+    endpoints: new Map(),
+  };
+  connections.set(target, connection);
+  return connection;
+}
+
+/** The request options for `path` on `connection`, parsed once. @throws TypeError when the URL does not parse. */
+function endpointOf(connection: Connection, path: string): ReturnType<typeof urlToHttpOptions> {
+  let options = connection.endpoints.get(path);
+  if (options === undefined) {
+    options = urlToHttpOptions(new URL(`${connection.baseUrl}${path}`));
+    connection.endpoints.set(path, options);
+  }
+  return options;
 }
 
 export class UpstreamCall {
@@ -94,15 +126,13 @@ export class UpstreamCall {
         this.done();
         reject(this.failure(error));
       };
-      let url: URL;
+      let connection: Connection;
+      let endpoint: ReturnType<typeof urlToHttpOptions>;
       try {
-        url = new URL(`${baseUrl}${path}`);
+        connection = connectionFor(target, baseUrl);
+        endpoint = endpointOf(connection, path);
       } catch (error) {
         fail(error);
-        return;
-      }
-      if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-        fail(new GatewayError('cardveil_upstream_error', `provider base_url has an unsupported scheme (${url.protocol})`));
         return;
       }
       if (this.aborted) {
@@ -110,14 +140,13 @@ export class UpstreamCall {
         fail(new Error('aborted'));
         return;
       }
-      const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
       const headers: Record<string, string | number> = {
         'content-type': 'application/json',
         'content-length': Buffer.byteLength(body),
         accept: stream ? 'text/event-stream' : 'application/json',
       };
       if (apiKey !== undefined) headers.authorization = `Bearer ${apiKey}`;
-      const req = send(url, { method: 'POST', agent: agentFor(target, url), headers }, (response) => {
+      const req = connection.send({ ...endpoint, method: 'POST', agent: connection.agent, headers }, (response) => {
         const status = response.statusCode ?? 0;
         if (status >= 300 && status < 400) {
           fail(new GatewayError('cardveil_upstream_error', `provider answered a redirect (${status}); set the target's base_url to the final address`));
