@@ -169,16 +169,13 @@ export class Detector {
       const value = options.includeValues
         ? text !== undefined ? text.slice(start, end) : Buffer.from(bytes.buffer, bytes.byteOffset + start, end - start).toString('utf8')
         : undefined;
-      return {
-        type: f.type,
-        ...(f.brand ? { brand: f.brand } : {}),
-        start,
-        end,
-        confidence: f.confidence,
-        detector: f.detector,
-        flags: { testCard: f.testCard, masked: f.masked, evasion: f.evasion },
-        ...(value !== undefined ? { value } : {}),
-      };
+      const flags = { testCard: f.testCard, masked: f.masked, evasion: f.evasion };
+      // Two literals rather than object spreads (cheaper per finding); key order as before.
+      const finding: { -readonly [K in keyof Finding]: Finding[K] } = f.brand
+        ? { type: f.type, brand: f.brand, start, end, confidence: f.confidence, detector: f.detector, flags }
+        : { type: f.type, start, end, confidence: f.confidence, detector: f.detector, flags };
+      if (value !== undefined) finding.value = value;
+      return finding;
     });
   }
 }

@@ -121,6 +121,30 @@ function snapshot(s: MutableState): ChainState {
 }
 
 /**
+ * The evaluation's result: the state's own objects, since nothing else holds them once
+ * `evaluate` returns (links only ever saw snapshots). Same fields, in the same order, as a
+ * snapshot plus `spans`.
+ */
+function result(s: MutableState): EvaluationResult {
+  return {
+    pack: s.pack,
+    context: s.context,
+    text: s.text,
+    verdict: s.verdict,
+    counts: s.counts,
+    detectorCounts: s.detectorCounts,
+    findings: s.findings,
+    reasons: s.reasons,
+    applied: s.applied,
+    notApplied: s.notApplied,
+    skipped: s.skipped,
+    data: s.data,
+    startedAt: s.startedAt,
+    spans: s.verdict === 'blocked' ? [] : s.spans,
+  };
+}
+
+/**
  * @example
  * const engine = new PolicyEngine('packs/pci-ai-governance.yaml', { links: { 'audit-logger': auditLink } });
  * const result = engine.evaluate('card 4111 1111 1111 1111', { providerCall: true, actor: 'key-1' });
@@ -325,7 +349,7 @@ export class PolicyEngine {
       this.fail(s, current, error);
     }
     this.runObservers(s);
-    return { ...snapshot(s), spans: s.verdict === 'blocked' ? [] : s.spans };
+    return result(s);
   }
 
   /**
