@@ -19,11 +19,12 @@
  * reports every window except those after an identifier key, which it reports at low confidence.
  */
 import { MAX_GAP, MAX_PAN_DIGITS, MIN_PAN_DIGITS } from '../engine/card-windows.js';
-import { cardWordsBefore, classifyKey, leftContext, rightContext } from './context.js';
+import { cardWordsBefore, classifyKey, leftContext, rightContext, type LeftContext } from './context.js';
+import { expiryAfterPan, expiryAtTrigger } from './expiry.js';
 import { brandOf } from './iin.js';
 import { isTestCard, luhn } from './luhn.js';
 import { keepBest } from './overlaps.js';
-import { decodeAt, isAlnum, isDigit, isSeparator, prevStart } from './text.js';
+import { decodeAt, isAlnum, isAlpha, isDigit, isSeparator, prevStart } from './text.js';
 import type { CardBrand, Sensitivity } from './types.js';
 
 /** A confirmed PAN, offsets in the scanned bytes (or in a normalised region's bytes). */
@@ -191,7 +192,12 @@ export function judgeWindow(
   // Most windows in real logs die on their left context (`blk_…`, `id=…`). When nothing of the run
   // precedes the window, that context is read at `start` whatever the shape: reject right away.
   let left = before.groups.length === 0 ? leftContext(cb, toContext(start, 'start')) : undefined;
-  if (left && sensitivity !== 'restricted' && (left.kind === 'negative' || left.phone || left.currency)) return undefined;
+  // An identifier key does not veto a number followed by its expiry and CVV or by a labelled card
+  // value (`id: 4111 1111 1111 1111 exp 12/27 cvv 123`): putting `id:` before a PAN is an evasion.
+  // Read lazily, at most once.
+  let cardData: boolean | undefined;
+  const identifier = (l: LeftContext): boolean => l.kind === 'negative' && !(cardData ??= cardDataAfter(cb, toContext(end, 'end')));
+  if (left && sensitivity !== 'restricted' && (identifier(left) || left.phone || left.currency)) return undefined;
   const shape = shapeOf(b, start, end);
   const brand = brandOf(shape.digits);
   if (!brand) return undefined;
@@ -215,12 +221,12 @@ export function judgeWindow(
   const right = rightContext(cb, toContext(slice ? after.runEnd : end, 'end'));
   const positive = left.kind === 'positive';
   // Most windows in real logs die here (`blk_…`, `id=…`): reject before the costlier checks.
-  if (sensitivity !== 'restricted' && (left.kind === 'negative' || left.phone || left.currency)) return undefined;
+  if (sensitivity !== 'restricted' && (identifier(left) || left.phone || left.currency)) return undefined;
   // Read lazily, at most once.
   let near: boolean | undefined;
 
   // Reasons a window is not a card, from the strongest.
-  const identifierKey = left.kind === 'negative';
+  const identifierKey = identifier(left);
   // A letter glued on the right is a hash or identifier's tail, except after a printed multi-group
   // window (no hash is printed in card groups: `4111 1111 1111 1111z`) or when it starts a card
   // keyword (`4111111111111111cvv123`). One letter glued on the left is an evasion when a card key
@@ -257,6 +263,50 @@ export function judgeWindow(
   }
   if (!positive && confidence > 0.5 && (near ??= cardWordsBefore(cb, toContext(start, 'start')))) confidence = 0.9;
   return candidate(start, end, shape.digits, brand, confidence, evasion, wholeRun, printed);
+}
+
+/** Separators between a PAN and the card data that follows it in forms and dumps. */
+function skipSeparators(b: Uint8Array, p: number, max: number): number {
+  let q = p;
+  while (q < b.length && q - p < max && (b[q] === 0x20 || b[q] === 0x09 || b[q] === 0x7c || b[q] === 0x2c || b[q] === 0x3b)) q++;
+  return q;
+}
+
+/** 3 or 4 digits at `p` standing alone (a CVV), else -1; returns the end. */
+function cvvDigitsAt(b: Uint8Array, p: number): number {
+  let q = p;
+  while (isDigit(b[q])) q++;
+  const n = q - p;
+  return (n === 3 || n === 4) && !isAlnum(b[q]) && b[q] !== 0x2f && b[q] !== 0x2d ? q : -1;
+}
+
+/**
+ * True when the card data of a card follows `end`: an expiry then a CVV (`12/27 123`), or a labelled
+ * CVV (`cvv 123`, `cvc: 1234`) or a labelled expiry (`exp 12/27`), possibly after an expiry.
+ */
+function cardDataAfter(b: Uint8Array, end: number): boolean {
+  let p = skipSeparators(b, end, 3);
+  if (p === end) return false;
+  const expiry = expiryAfterPan(b, end);
+  if (expiry) {
+    const q = skipSeparators(b, expiry.end, 3);
+    if (q > expiry.end && cvvDigitsAt(b, q) > 0) return true;
+    p = q;
+  }
+  let w = p;
+  while (isAlpha(b[w]) && w - p < 12) w++;
+  const word = String.fromCharCode(...b.subarray(p, w)).toLowerCase();
+  if (/^(?:cvv|cvc|cvn|cvd|csc|cid)$/.test(word) || /^(?:cvv|cvc)2$/.test(word + String.fromCharCode(b[w] ?? 0))) {
+    let q = b[w] === 0x32 /* 2 */ ? w + 1 : w;
+    while (q < b.length && q - w < 3 && (b[q] === 0x20 || b[q] === 0x3a || b[q] === 0x3d || b[q] === 0x23)) q++;
+    return cvvDigitsAt(b, q) > 0;
+  }
+  if (/^exp(?:iry|iration|ires)?$/.test(word)) {
+    let q = w;
+    while (q < b.length && q - w < 3 && (b[q] === 0x20 || b[q] === 0x3a || b[q] === 0x3d || b[q] === 0x23)) q++;
+    return isDigit(b[q]) && expiryAtTrigger(b, q, false) !== undefined;
+  }
+  return false;
 }
 
 /** True when a card keyword starts at `at` (`cvv`, `cvc`, `cvd`, `cvn`, `csc`, `exp`). */
