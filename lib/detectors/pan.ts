@@ -397,14 +397,25 @@ function isStandaloneSlice(shape: Shape, before: Neighbour[], after: Neighbour[]
   return wholeCards([...before].reverse(), 0) && wholeCards(after, 4);
 }
 
-/** `MM YY`, `MM YYYY` or `MMYY`, then optionally a CVV (3 digits; 4 for Amex). */
+/**
+ * `MM YY`, `MM YYYY` or `MMYY`, then optionally a CVV; or a CVV then the expiry (`123 12/27`). A CVV
+ * is 3 digits; for Amex 4 (the front CID) or 3 (the back CSC: `3406 396908 70104 03/2027 999`).
+ */
 function isExpiryCvvTail(groups: readonly string[], amex: boolean): boolean {
+  const cvv = (c: string | undefined) => c !== undefined && (c.length === 3 || (amex && c.length === 4));
+  if (cvv(groups[0]) && groups.length > 1 && expiryLength(groups.slice(1)) === groups.length - 1) return true;
+  const n = expiryLength(groups);
+  if (n === 0) return false;
+  const rest = groups.slice(n);
+  return rest.length === 0 || (rest.length === 1 && cvv(rest[0]));
+}
+
+/** How many groups an expiry at the start of `groups` takes (`MM YY`, `MM YYYY`: 2; `MMYY`: 1), else 0. */
+function expiryLength(groups: readonly string[]): number {
   const month = (m: string | undefined) => m !== undefined && /^(?:0[1-9]|1[0-2])$/.test(m);
-  let rest: readonly string[];
-  if (month(groups[0]) && /^(?:\d{2}|20\d{2})$/.test(groups[1] ?? '')) rest = groups.slice(2);
-  else if (/^\d{4}$/.test(groups[0] ?? '') && month(groups[0]!.slice(0, 2))) rest = groups.slice(1);
-  else return false;
-  return rest.length === 0 || (rest.length === 1 && rest[0]!.length === (amex ? 4 : 3));
+  if (month(groups[0]) && /^(?:\d{2}|20\d{2})$/.test(groups[1] ?? '')) return 2;
+  if (/^\d{4}$/.test(groups[0] ?? '') && month(groups[0]!.slice(0, 2))) return 1;
+  return 0;
 }
 
 /**
