@@ -6,7 +6,8 @@
  * - the last word (no whitespace yet after it): a DLP pattern, keyword value or card number may
  *   continue in the next chunk; at most MAX_WORD_HOLD code units of it;
  * - the last digit run with its separators (spaces included: `4111 1111 ...`), up to
- *   MAX_DIGIT_HOLD code units, which covers 19 digits with 3-unit gaps;
+ *   MAX_DIGIT_HOLD code units, which covers 19 digits with 3-unit gaps, and the digit runs within
+ *   AFTER_DIGIT_HOLD before it (a PAN whose CVV is still arriving), up to MAX_CHAINED_HOLD;
  * - an open track sentinel (`%B` or `;` + digit with no `?` end sentinel yet), up to
  *   MAX_TRACK_HOLD code units, so the whole track stays together.
  *
@@ -29,6 +30,8 @@ export const AFTER_DIGIT_HOLD = 32;
 /** A digit run with separators: 19 digits with 3-unit gaps fit. */
 export const MAX_DIGIT_HOLD = 80;
 export const MAX_TRACK_HOLD = 120;
+/** Bound on a chain of held digit runs (a PAN, its expiry and CVV): holdback never exceeds it by more than one run. */
+export const MAX_CHAINED_HOLD = 240;
 
 const isSpace = (c: number): boolean =>
   c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d || c === 0xa0 || (c >= 0x2000 && c <= 0x200b) || c === 0x3000;
@@ -37,29 +40,39 @@ const isDigit = (c: number): boolean => c >= 0x30 && c <= 0x39;
 const isDigitSep = (c: number): boolean =>
   c === 0x20 || c === 0x2d || c === 0x2e || c === 0x2f || c === 0x5f || c === 0xa0 || (c >= 0x2000 && c <= 0x2015) || c === 0x2212;
 
+/** Start of the digit run whose last digit is at `d - 1`, across gaps of up to 3 separators. */
+function digitRunStart(text: string, d: number): number {
+  let j = d - 1;
+  const limit = Math.max(0, d - MAX_DIGIT_HOLD);
+  while (j > limit) {
+    if (isDigit(text.charCodeAt(j - 1))) {
+      j--;
+      continue;
+    }
+    let g = j;
+    while (g > limit && j - g < 3 && isDigitSep(text.charCodeAt(g - 1))) g--;
+    if (g < j && g > 0 && isDigit(text.charCodeAt(g - 1))) j = g;
+    else break;
+  }
+  return j;
+}
+
 /** Length of the prefix of `text` that no later text can change the redaction of. */
 export function safeCut(text: string): number {
   const n = text.length;
   // The last word.
   let cut = n;
   while (cut > 0 && !isSpace(text.charCodeAt(cut - 1)) && n - cut < MAX_WORD_HOLD) cut--;
-  // The last digit run near the end, back to its first digit across gaps of up to 3 separators.
+  // The last digit run near the end, back to its first digit across gaps of up to 3 separators;
+  // and any digit run that ends within AFTER_DIGIT_HOLD before it, since what follows a number
+  // (`EUR 4111… cvv: 123`: a CVV confirms the card) can still change how that number is redacted.
   let d = n;
-  while (d > 0 && n - d < AFTER_DIGIT_HOLD && !isDigit(text.charCodeAt(d - 1))) d--;
-  if (d > 0 && isDigit(text.charCodeAt(d - 1))) {
-    let j = d - 1;
-    const limit = Math.max(0, d - MAX_DIGIT_HOLD);
-    while (j > limit) {
-      if (isDigit(text.charCodeAt(j - 1))) {
-        j--;
-        continue;
-      }
-      let g = j;
-      while (g > limit && j - g < 3 && isDigitSep(text.charCodeAt(g - 1))) g--;
-      if (g < j && g > 0 && isDigit(text.charCodeAt(g - 1))) j = g;
-      else break;
-    }
-    cut = Math.min(cut, j);
+  for (;;) {
+    const lastDigit = d;
+    while (d > 0 && lastDigit - d < AFTER_DIGIT_HOLD && !isDigit(text.charCodeAt(d - 1))) d--;
+    if (d === 0 || !isDigit(text.charCodeAt(d - 1)) || n - d > MAX_CHAINED_HOLD) break;
+    d = digitRunStart(text, d);
+    cut = Math.min(cut, d);
   }
   // An open track: `%B` or `;` + digit with no `?` end sentinel after it yet.
   const from = Math.max(0, n - MAX_TRACK_HOLD);

@@ -34,7 +34,7 @@ describe('safeCut', () => {
     ['paid 42 dollars and', 5],
     ['a long sentence with no numbers at all and then some', 48],
     ['swipe ;4111111111111111=2512', 6],
-    ['swipe ;4111111111111111=2512? done ', 24],
+    ['swipe ;4111111111111111=2512? done ', 7],
     ['x %B4111111111111111^DOE/JOHN', 2],
   ])('%j -> %i', (text, cut) => {
     expect(safeCut(text)).toBe(cut);
@@ -94,5 +94,12 @@ describe('StreamGuard', () => {
       ),
       { numRuns: 200 },
     );
+  });
+});
+
+describe('safeCut and a CVV still arriving', () => {
+  it('holds a PAN back while the digits after it could still confirm it as a card', () => {
+    // `EUR 4111…` alone reads as an amount; the CVV that follows makes it a card.
+    expect(safeCut('EUR 4111111111111111 cvv: 1')).toBe(4);
   });
 });
