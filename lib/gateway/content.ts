@@ -9,7 +9,8 @@
  * are skipped only while they look like enums (lowercase letters and `_`: no digit can hide in
  * them); anything else in those keys is evaluated like any string, so nothing leaves unchecked.
  */
-import type { EvaluationContext, EvaluationResult, Reason, Verdict } from '../policy/chain.js';
+import type { RequestSummary } from '../audit/logger.js';
+import type { EvaluationContext, EvaluationResult, PackIdentity, Reason, Verdict } from '../policy/chain.js';
 
 /** Evaluates one text through the pack's chain (e.g. `(t, c) => engine.evaluate(t, c)`). */
 export type Evaluate = (text: string, context: EvaluationContext) => EvaluationResult;
@@ -111,4 +112,28 @@ export function guardJson(value: unknown, evaluate: Evaluate, context: Evaluatio
 /** Reason codes as `link:code`, for messages and headers. */
 export function reasonCodes(reasons: readonly Reason[]): string[] {
   return [...new Set(reasons.map((r) => `${r.link}:${r.code}`))];
+}
+
+/** What the gateway and the middleware know of one request when its audit record is written. */
+export interface ExchangeFacts {
+  readonly resource: string;
+  readonly started: number;
+  readonly actor: string;
+  readonly source: string;
+  readonly reasons: readonly string[];
+  readonly failed: boolean;
+}
+
+/** The audit summary of one request: a failure when the answer's status is 4xx/5xx or a step failed. */
+export function exchangeSummary(x: ExchangeFacts, status: number, pack: PackIdentity): RequestSummary {
+  return {
+    resource: x.resource,
+    status,
+    latencyMs: performance.now() - x.started,
+    failed: x.failed || status >= 400,
+    reasons: x.reasons,
+    actor: x.actor,
+    source: x.source,
+    pack,
+  };
 }

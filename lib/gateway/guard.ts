@@ -7,7 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Verdict } from '../policy/chain.js';
 import type { Pack, PackInput } from '../policy/schema.js';
-import { guardJson, reasonCodes } from './content.js';
+import { exchangeSummary, guardJson, reasonCodes } from './content.js';
 import { GatewayError } from './errors.js';
 import { createGatewayRuntime, type GatewayRuntime, type RuntimeOptions } from './runtime.js';
 
@@ -82,16 +82,7 @@ export class JsonGuard {
     const audit = this.runtime.audit;
     if (audit === undefined) return true;
     try {
-      audit.end(x.id, {
-        resource: x.resource,
-        status,
-        latencyMs: performance.now() - x.started,
-        failed: x.failed || status >= 400,
-        reasons: x.reasons,
-        actor: x.actor,
-        source: x.source,
-        pack: this.runtime.engine.identity,
-      });
+      audit.end(x.id, exchangeSummary(x, status, this.runtime.engine.identity));
       return true;
     } catch {
       return false;

@@ -21,7 +21,7 @@ import { describeRejections } from '../routing/link.js';
 import { baseUrlOf } from '../routing/providers.js';
 import type { RoutingDecision, Router } from '../routing/router.js';
 import type { Target } from '../routing/schema.js';
-import { guardJson, reasonCodes, type Evaluate } from './content.js';
+import { exchangeSummary, guardJson, reasonCodes, type Evaluate } from './content.js';
 import { GatewayError, errorBody, sendError } from './errors.js';
 import { actorOf, parseJsonObject, readBody, sourceOf } from './http-util.js';
 import { SseRewriter } from './sse.js';
@@ -91,17 +91,8 @@ export function createGatewayHandler(options: GatewayOptions): (req: IncomingMes
     if (audit === undefined || x.recorded) return true;
     x.recorded = true;
     try {
-      audit.end(x.id, {
-        resource: x.resource,
-        status,
-        latencyMs: performance.now() - x.started,
-        failed: x.failed || status >= 400,
-        reasons: x.reasons,
-        actor: x.actor,
-        source: x.source,
-        pack: options.identity,
-        ...(x.decision === undefined ? {} : { routing: x.decision }),
-      });
+      const summary = exchangeSummary(x, status, options.identity);
+      audit.end(x.id, x.decision === undefined ? summary : { ...summary, routing: x.decision });
       return true;
     } catch (error) {
       process.stderr.write(`cardveil gateway: audit append failed (${(error as { code?: string }).code ?? 'error'}); request ${x.id} answered 500\n`);
