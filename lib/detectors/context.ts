@@ -32,14 +32,20 @@ export interface LeftContext {
   readonly kind: KeyKind;
   /** A `+` directly before: a phone number in international format. */
   readonly phone: boolean;
-  /** A currency sign directly before: an amount. */
+  /** A currency sign directly before, or before one space (`$4111…`, `€ 4111…`): an amount. */
   readonly currency: boolean;
+  /**
+   * Punctuation that makes the digits part of something else: a minus sign (`-4111…`,
+   * `delta=-4111…`), a port after an IPv4 address (`10.0.0.1:4111…`), `@` (mentions, handles:
+   * `<@4111…>`) or an HTML character reference (`&#4111…;`).
+   */
+  readonly marked: boolean;
 }
 
 export interface RightContext {
   /** Letters glued directly after the digits (`4111…abc`). */
   readonly gluedAlpha: boolean;
-  /** `.`, `_`, `/`, `-` or `:` followed by a letter or digit: part of a longer token. */
+  /** `.`, `_`, `/`, `-`, `:` or `@` followed by a letter or digit: part of a longer token (`…@mail.test`). */
   readonly attached: boolean;
 }
 
@@ -65,9 +71,16 @@ export function classifyKey(raw: string): KeyKind {
   return kind;
 }
 
+/** Key parts that name a card itself: `card_id`, `cardId` still announce a card number. */
+const CARD_PART = /^(?:card|cc|ccn|pan)$/;
+
 function classify(raw: string): KeyKind {
   const parts = keyParts(raw);
   const joined = parts.join('_');
+  // An id named after a payment concept is an identifier (`payment_id`, `credit_id`,
+  // `cardholder_id`, "payment id"), unlike an id named after the card itself (`card_id`).
+  const last = parts[parts.length - 1];
+  if (parts.length > 1 && (last === 'id' || last === 'ids') && !parts.some((p) => CARD_PART.test(p))) return 'negative';
   if (parts.some((p) => POSITIVE.test(p)) || POSITIVE.test(joined)) return 'positive';
   if (NEGATIVE.test(joined) || parts.some((p) => NEGATIVE.test(p))) return 'negative';
   return 'neutral';
@@ -135,7 +148,12 @@ export function leftContext(b: Uint8Array, start: number): LeftContext {
   }
   const before = b[start - 1];
   const phone = before === 0x2b && !formSpaceBefore(b, start);
-  const currency = before === 0x24 || (start >= 2 && b[start - 2] === 0xc2 && (before === 0xa3 || before === 0xa5)) || (start >= 3 && b[start - 3] === 0xe2 && b[start - 2] === 0x82 && before === 0xac);
+  const currency = currencyBefore(b, start) || (before === 0x20 && currencyBefore(b, start - 1));
+  const marked =
+    (before === 0x2d && (start === 1 || MINUS_AFTER.has(b[start - 2]!))) ||
+    (before === 0x3a && ipv4Before(b, start - 1)) ||
+    before === 0x40 ||
+    (before === 0x23 && b[start - 2] === 0x26);
   const wordEnd = p;
   // Stop the word at spaces; keep `_`, `-`, `.` inside keys such as card_number or card-no.
   while (p > 0 && wordEnd - p < 32 && (isAlnum(b[p - 1]) || ((b[p - 1] === 0x5f || b[p - 1] === 0x2d) && p - 1 > 0 && isAlnum(b[p - 2])))) p--;
@@ -155,7 +173,27 @@ export function leftContext(b: Uint8Array, start: number): LeftContext {
   // `%B` is the track 1 start sentinel and format code: a card number follows, even when the rest
   // of the track is truncated or does not parse.
   const track1 = raw === 'B' && b[p - 1] === 0x25;
-  return { glued: glued && !track1, delimiters, word: word.toLowerCase(), kind: track1 ? 'positive' : classifyKey(word), phone, currency };
+  return { glued: glued && !track1, delimiters, word: word.toLowerCase(), kind: track1 ? 'positive' : classifyKey(word), phone, currency, marked };
+}
+
+/** What may come before the minus sign of a negative number: a line start, a space, `=`, `:`, an opening bracket, a quote, a comma. */
+const MINUS_AFTER = new Set([...' \t\n\r=:([{,"\''].map((c) => c.charCodeAt(0)));
+
+/** True when a currency sign (`$`, `£`, `¥`, `€`) ends at `p`. */
+function currencyBefore(b: Uint8Array, p: number): boolean {
+  const c = b[p - 1];
+  return c === 0x24 || (p >= 2 && b[p - 2] === 0xc2 && (c === 0xa3 || c === 0xa5)) || (p >= 3 && b[p - 3] === 0xe2 && b[p - 2] === 0x82 && c === 0xac);
+}
+
+/** True when an IPv4 address (`10.0.0.1`) ends at `p`. */
+function ipv4Before(b: Uint8Array, p: number): boolean {
+  let q = p;
+  let dots = 0;
+  while (q > 0 && p - q < 15 && (isDigit(b[q - 1]) || b[q - 1] === 0x2e)) {
+    if (b[q - 1] === 0x2e) dots++;
+    q--;
+  }
+  return dots === 3 && isDigit(b[p - 1]) && isDigit(b[q]) && !isAlnum(b[q - 1]) && b[q - 1] !== 0x2e;
 }
 
 /** Reads what follows offset `end` (just past the last digit of a run). */
@@ -164,7 +202,7 @@ export function rightContext(b: Uint8Array, end: number): RightContext {
   const gluedAlpha = isAlpha(next);
   const attached =
     next !== undefined &&
-    (next === 0x2e || next === 0x5f || next === 0x2f || next === 0x2d || next === 0x3a) &&
+    (next === 0x2e || next === 0x5f || next === 0x2f || next === 0x2d || next === 0x3a || next === 0x40) &&
     isAlnum(b[end + 1]);
   return { gluedAlpha, attached };
 }
@@ -180,4 +218,33 @@ export function cardWordsBefore(b: Uint8Array, start: number, span = 48): boolea
 export function digitAttachedAfter(b: Uint8Array, end: number): boolean {
   const next = b[end];
   return (next === 0x2e || next === 0x3a || next === 0x2c) && isDigit(b[end + 1]);
+}
+
+/** Units and currency codes written after a number: a size, a duration or an amount, not a card. */
+const UNITS = new Set([
+  'b', 'byte', 'bytes', 'kb', 'mb', 'gb', 'tb', 'kib', 'mib', 'gib', 'tib', 'ns', 'us', 'ms', 'sec', 'secs', 'seconds',
+  'usd', 'eur', 'gbp', 'jpy', 'cny', 'inr', 'chf', 'cad', 'aud', 'rub', 'brl',
+]);
+
+/** The lower-case ASCII letters of the word at `b[from..)` (at most 8; '' when longer or none). */
+function shortWordAt(b: Uint8Array, from: number): string {
+  let p = from;
+  let word = '';
+  while (isAlpha(b[p]) && p - from < 9) word += String.fromCharCode(b[p++]! | 0x20);
+  return p - from > 8 || isAlnum(b[p]) ? '' : word;
+}
+
+/** True when a unit or currency code follows the digits ending at `end` (`4821… ns`, `… bytes`, `… USD`), glued or after one space. */
+export function unitAfter(b: Uint8Array, end: number): boolean {
+  const from = b[end] === 0x20 ? end + 1 : end;
+  const word = shortWordAt(b, from);
+  // µs: U+00B5 then `s`.
+  return UNITS.has(word) || (b[from] === 0xc2 && b[from + 1] === 0xb5 && b[from + 2] === 0x73 && !isAlnum(b[from + 3]));
+}
+
+/** True when the letters glued at `end` continue into digits (`4539…ab3f9e01c2`: a hex digest's tail). */
+export function gluedHexTail(b: Uint8Array, end: number): boolean {
+  let p = end;
+  while (isAlpha(b[p]) && p - end < 64) p++;
+  return isDigit(b[p]);
 }

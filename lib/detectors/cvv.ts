@@ -1,16 +1,19 @@
 /**
  * CVV/CVC/CID (card security codes): 3-4 digits after a keyword (`cvv`, `cvc2`, `cid`, `csc`,
  * "security code", `card_cvv`, `"cvc": "123"`, "CVV is 123"), or right after a PAN.
- * When the PAN is known the length is brand-aware: 4 digits for Amex, 3 for everyone else.
+ * An unlabelled code right after a PAN has the brand's length (4 digits for Amex, 3 for everyone
+ * else); a labelled one is reported at 3 or 4 digits whatever the brand.
  */
 import { raw, type RawFinding } from './finding.js';
-import { isAlpha, isDigit } from './text.js';
+import { cardWordsBefore } from './context.js';
+import { isAlnum, isAlpha, isDigit } from './text.js';
 import type { CardBrand } from './types.js';
 import { standsAlone, valueAfter, wordEnd } from './values.js';
 
 /** Keys that are CVV keys once lower-cased: cvv, cvv2, cvc_code, cvvNumber, card_cid… */
 const CVV_KEY = /^(?:cv[vcdn]|cid|csc)2?(?:[_-]?(?:code|number|no|num|value|val))?$/;
 
+/** The length a CVV has next to a PAN of `brand`: 4 for Amex, 3 for everyone else. */
 function lengthFits(length: number, brand: CardBrand | undefined): boolean {
   if (brand === 'amex') return length === 4;
   if (brand) return length === 3;
@@ -19,7 +22,9 @@ function lengthFits(length: number, brand: CardBrand | undefined): boolean {
 
 /**
  * The CVV after a keyword that starts at `keywordStart` (`cvv`, `cid`) or after a phrase that
- * ends at `phraseEnd` ("security code"). `brand`: the brand of a PAN nearby, if any.
+ * ends at `phraseEnd` ("security code"). `brand`: the brand of a PAN nearby, if any: with a card
+ * nearby, `cid` and "verification code" are always CVV keys (alone they may be a connection id or
+ * a one-time password).
  */
 export function cvvAfterKeyword(
   b: Uint8Array,
@@ -34,29 +39,63 @@ export function cvvAfterKeyword(
     if (isAlpha(b[keywordStart - 1]) && first >= 0x61 && !/card$|cc$/i.test(String.fromCharCode(...b.subarray(Math.max(0, keywordStart - 4), keywordStart)))) {
       return undefined;
     }
-    const end = wordEnd(b, keywordStart);
+    const end = keyEnd(b, keywordStart);
     const word = String.fromCharCode(...b.subarray(keywordStart, end))
       .replace(/([a-z])([A-Z])/g, '$1_$2')
       .toLowerCase();
     if (!CVV_KEY.test(word)) return undefined;
+    // `cid` is also a connection, client or content id: without a card nearby it must not follow
+    // another word (`conn cid=1234`) nor open a bracketed log field (`[cid: 5678]`).
+    if (word.startsWith('cid') && brand === undefined && !cardWordsBefore(b, keywordStart, 64) && otherWordBefore(b, keywordStart)) return undefined;
     from = end;
   } else {
+    // "verification code" without a card is a one-time password ("Your verification code is 1234").
+    const otp = verificationCodeStart(b, phraseEnd);
+    if (brand === undefined && otp >= 0 && !cardWordsBefore(b, otp, 64)) return undefined;
     from = phraseEnd;
   }
   const token = valueAfter(b, from, 'digits', 32);
-  if (!token || !standsAlone(b, token) || !lengthFits(token.end - token.start, brand)) return undefined;
+  // A labelled code is reported at 3 or 4 digits whatever the card's brand: Amex cards carry a
+  // 3-digit code on the back too, and a mistyped length is still a secret.
+  const length = token ? token.end - token.start : 0;
+  if (!token || !standsAlone(b, token) || (length !== 3 && length !== 4)) return undefined;
   return raw('cvv', token.start, token.end, phraseEnd === undefined ? 0.95 : 0.9);
+}
+
+/**
+ * End of the CVV key at `start`: letters, `_`, `-` and a `2` (`cvv2`, `cvc_code`, `CvvNumber`), but
+ * not the value glued to it (`cvc123`).
+ */
+function keyEnd(b: Uint8Array, start: number): number {
+  const end = wordEnd(b, start);
+  for (let i = start + 3; i < end; i++) {
+    if (isDigit(b[i]) && !(b[i] === 0x32 && i === start + 3 && !isDigit(b[i + 1]))) return i;
+  }
+  return end;
+}
+
+/** True when another word (not a card word) or a `[` comes right before `at`, across at most one space. */
+function otherWordBefore(b: Uint8Array, at: number): boolean {
+  let p = at;
+  if (b[p - 1] === 0x5b) return true;
+  if (b[p - 1] === 0x20) p--;
+  return p < at && isAlnum(b[p - 1]);
+}
+
+/** Where the phrase ending at `end` starts when it is "verification code" or "verification number", else -1. */
+function verificationCodeStart(b: Uint8Array, end: number): number {
+  const tail = String.fromCharCode(...b.subarray(Math.max(0, end - 19), end)).toLowerCase();
+  const m = /verification[ _-]?(?:code|number)$/.exec(tail);
+  return m ? end - (tail.length - m.index) : -1;
 }
 
 /** The CVV that directly follows a PAN ending at `panEnd` (`4111… 123`, `4111…|12/25|123`). */
 export function cvvAfterPan(b: Uint8Array, panEnd: number, brand: CardBrand, skipUntil: number): RawFinding | undefined {
-  let p = Math.max(panEnd, skipUntil);
-  let seps = 0;
-  while (p < b.length && seps < 3 && (b[p] === 0x20 || b[p] === 0x7c || b[p] === 0x2c || b[p] === 0x3b || b[p] === 0x09 || b[p] === 0x2f)) {
-    p++;
-    seps++;
-  }
-  if (seps === 0 || !isDigit(b[p])) return undefined;
+  const from = Math.max(panEnd, skipUntil);
+  let p = from;
+  if (b[p] === 0x20 && b[p + 1] === 0x2d && b[p + 2] === 0x20) p += 3; // ` - 123`
+  else while (p < b.length && p - from < 3 && (b[p] === 0x20 || b[p] === 0x7c || b[p] === 0x2c || b[p] === 0x3b || b[p] === 0x09 || b[p] === 0x2f)) p++;
+  if (p === from || !isDigit(b[p])) return undefined;
   let end = p;
   while (isDigit(b[end])) end++;
   if (!lengthFits(end - p, brand) || isAlpha(b[end]) || b[end] === 0x2f || b[end] === 0x2d || b[end] === 0x2e && isDigit(b[end + 1])) return undefined;

@@ -10,13 +10,14 @@ import { isAlnum, isAlpha, isDigit } from './text.js';
 import type { Token } from './values.js';
 import { valueAfter, wordEnd } from './values.js';
 
-const KEY = /^exp(?:iry|iration|ires|ire|ired|\.)?(?:[_.-]?(date|dt|month|mon|mm|year|yr|yy|yyyy|on))?$/;
+const KEY = /^exp(?:iry|iration|ires|ire|ired|iring|\.)?(?:[_.-]?(date|dt|month|mon|mm|year|yr|yy|yyyy|on|mm[_.-]?yy|mmyy|mm[_.-]?yyyy|mmyyyy))?$/;
 
 type KeyKind = 'month' | 'year' | 'date';
 
 function keyKind(suffix: string | undefined): KeyKind {
   if (suffix === 'month' || suffix === 'mon' || suffix === 'mm') return 'month';
   if (suffix === 'year' || suffix === 'yr' || suffix === 'yy' || suffix === 'yyyy') return 'year';
+  // `exp_mm_yy`, `expiry_mmyy`: a whole date.
   return 'date';
 }
 
@@ -42,9 +43,9 @@ export function parseExpiry(b: Uint8Array, at: number, kind: KeyKind = 'date'): 
   if (isAlpha(b[first.end])) return undefined;
   if (kind === 'month') return n1 <= 2 && validMonth(num(b, first)) ? first : undefined;
   if (kind === 'year') return (n1 === 2 || n1 === 4) && validYear(num(b, first), n1) ? first : undefined;
-  // A separator (one of / - . or spaces around /) then a second group.
+  // A separator (one of / - . or one space, maybe with a space before / - .) then a second group.
   let p = first.end;
-  while (b[p] === 0x20 && p - first.end < 1) p++;
+  if (b[p] === 0x20 && !isDigit(b[p + 1])) p++;
   const sep = b[p];
   if (sep === 0x2f || sep === 0x2d || sep === 0x2e || (sep === 0x20 && p === first.end)) {
     let q = p + 1;
@@ -96,7 +97,14 @@ export function expiryAtTrigger(b: Uint8Array, digitAt: number, phrase: boolean)
     // `exp` inside a lower-case word (`rexp`) is not the keyword; camelCase (`cardExp`) is.
     const before = b[k - 1];
     if (before !== undefined && before >= 0x61 && before <= 0x7a && b[k] === 0x65 && !/card$/i.test(String.fromCharCode(...b.subarray(Math.max(0, k - 4), k)))) return undefined;
-    const end = wordEnd(b, k);
+    // The key stops at the first digit: `EXP12/27`, `exp1227` glue the value to it.
+    let end = wordEnd(b, k);
+    for (let i = k + 3; i < end; i++) {
+      if (isDigit(b[i])) {
+        end = i;
+        break;
+      }
+    }
     const word = String.fromCharCode(...b.subarray(k, end)).replace(/([a-z])([A-Z])/g, '$1_$2').toLowerCase();
     const m = KEY.exec(word);
     if (!m) return undefined;
@@ -105,23 +113,52 @@ export function expiryAtTrigger(b: Uint8Array, digitAt: number, phrase: boolean)
     if (!token || token.start !== digitAt) return undefined;
   }
   const span = parseExpiry(b, digitAt, kind);
-  return span ? raw('expiry', span.start, span.end, phrase ? 0.9 : 0.92) : undefined;
+  // A duration after the value is a cache or token lifetime (`cache expiry 1230 s`), not a card's.
+  if (!span || durationAfter(b, span.end)) return undefined;
+  return raw('expiry', span.start, span.end, phrase ? 0.9 : 0.92);
+}
+
+const DURATIONS = new Set(['s', 'sec', 'secs', 'second', 'seconds', 'ms', 'min', 'mins', 'minute', 'minutes', 'h', 'hr', 'hrs', 'hour', 'hours', 'd', 'day', 'days']);
+
+/** True when a unit of time follows `end` after one space or glued (`1230 s`, `1230ms`). */
+function durationAfter(b: Uint8Array, end: number): boolean {
+  let p = b[end] === 0x20 ? end + 1 : end;
+  const from = p;
+  while (isAlpha(b[p]) && p - from < 8) p++;
+  return p > from && !isAlnum(b[p]) && DURATIONS.has(String.fromCharCode(...b.subarray(from, p)).toLowerCase());
+}
+
+/**
+ * Where the next field starts after a PAN ending at `end`: after 1-3 spaces, tabs, `|`, `,` or `;`,
+ * or after ` / ` or ` - ` (`4111 1111 1111 1111 / 12/27 / 123`); -1 when nothing separates it.
+ */
+export function fieldAfter(b: Uint8Array, end: number): number {
+  if (b[end] === 0x20 && (b[end + 1] === 0x2f || b[end + 1] === 0x2d) && b[end + 2] === 0x20) return end + 3;
+  let p = end;
+  while (p < b.length && p - end < 3 && (b[p] === 0x20 || b[p] === 0x7c || b[p] === 0x2c || b[p] === 0x3b || b[p] === 0x09)) p++;
+  return p > end ? p : -1;
+}
+
+/** 3 or 4 digits at `p` standing alone (a CVV after an expiry). */
+function codeAt(b: Uint8Array, p: number): boolean {
+  const t = digitToken(b, p);
+  const n = t ? t.end - t.start : 0;
+  return (n === 3 || n === 4) && !isAlnum(b[p + n]) && b[p + n] !== 0x2f && b[p + n] !== 0x2d;
 }
 
 /** An expiry right after a PAN (`4111… 12/25`, `4111…|12/2027|123`). */
 export function expiryAfterPan(b: Uint8Array, panEnd: number): RawFinding | undefined {
-  let p = panEnd;
-  let seps = 0;
-  while (p < b.length && seps < 3 && (b[p] === 0x20 || b[p] === 0x7c || b[p] === 0x2c || b[p] === 0x3b || b[p] === 0x09)) {
-    p++;
-    seps++;
-  }
-  if (seps === 0) return undefined;
+  const p = fieldAfter(b, panEnd);
+  if (p < 0) return undefined;
   const first = digitToken(b, p);
   if (!first) return undefined;
-  // Only separated forms (MM/YY, MM/YYYY, YYYY-MM, MM|YYYY) count here: a bare 4-digit group is a CVV.
+  // Only separated forms (MM/YY, MM/YYYY, MM YY, YYYY-MM, MM|YYYY) count here: a bare 4-digit group
+  // is a CVV, unless a CVV follows it (`4111… 1227 123`).
   const span = parseExpiry(b, p);
   if (span && span.end > first.end) return raw('expiry', span.start, span.end, 0.8);
+  if (span && first.end - first.start === 4 && (b[first.end] === 0x20 || b[first.end] === 0x7c) && codeAt(b, first.end + 1)) {
+    return raw('expiry', span.start, span.end, 0.75);
+  }
   // Pipe-separated month and year: 12|2027.
   const sep = b[first.end];
   if ((sep === 0x7c || sep === 0x2c || sep === 0x3b) && first.end - first.start <= 2 && validMonth(num(b, first))) {

@@ -19,7 +19,7 @@
  * reports every window except those after an identifier key, which it reports at low confidence.
  */
 import { MAX_GAP, MAX_PAN_DIGITS, MIN_PAN_DIGITS } from '../engine/card-windows.js';
-import { cardWordsBefore, classifyKey, leftContext, rightContext, type LeftContext } from './context.js';
+import { cardWordsBefore, classifyKey, gluedHexTail, leftContext, rightContext, unitAfter, type LeftContext } from './context.js';
 import { expiryAfterPan, expiryAtTrigger } from './expiry.js';
 import { brandOf } from './iin.js';
 import { isTestCard, luhn } from './luhn.js';
@@ -197,7 +197,7 @@ export function judgeWindow(
   // Read lazily, at most once.
   let cardData: boolean | undefined;
   const identifier = (l: LeftContext): boolean => l.kind === 'negative' && !(cardData ??= cardDataAfter(cb, toContext(end, 'end')));
-  if (left && sensitivity !== 'restricted' && (identifier(left) || left.phone || left.currency)) return undefined;
+  if (left && sensitivity !== 'restricted' && (identifier(left) || foreign(left))) return undefined;
   const shape = shapeOf(b, start, end);
   const brand = brandOf(shape.digits);
   if (!brand) return undefined;
@@ -213,6 +213,16 @@ export function judgeWindow(
   const evasion = oddSeparators || (!printed && Math.min(...shape.groups) <= 2);
 
   let slice = !wholeRun && !isStandaloneSlice(shape, before.groups, after.groups, printed);
+  // A whole segment of a URL path (`/accounts/4111…/balance`, `POST /v1/4111…/charge`): the `/`
+  // that joins it to `v1` or to the next segment's digits is not a separator inside a number.
+  const segment = shape.groups.length === 1 && cb[toContext(start, 'start') - 1] === 0x2f && isPathSegment(cb, toContext(start, 'start'), toContext(end, 'end'));
+  if (segment) slice = false;
+  // A window standing apart after other numbers of its run takes the run's key too: the second id
+  // of `ids: 4539… 5114…` is an id, and `seat 12 4111 1111 1111 1111` keeps whatever `seat` says.
+  if (!slice && before.groups.length > 0 && sensitivity !== 'restricted') {
+    const runLeft = leftContext(cb, toContext(before.runStart, 'start'));
+    if (identifier(runLeft) || foreign(runLeft)) return undefined;
+  }
   // A card word right before a printed window that starts its run: `card=4111 1111 1111 1111 081109 …`.
   if (slice && printed && left?.kind === 'positive') slice = false;
   // A slice that stands apart is judged by its own surroundings, a whole run by the run's
@@ -221,7 +231,7 @@ export function judgeWindow(
   const right = rightContext(cb, toContext(slice ? after.runEnd : end, 'end'));
   const positive = left.kind === 'positive';
   // Most windows in real logs die here (`blk_…`, `id=…`): reject before the costlier checks.
-  if (sensitivity !== 'restricted' && (identifier(left) || left.phone || left.currency)) return undefined;
+  if (sensitivity !== 'restricted' && (identifier(left) || foreign(left))) return undefined;
   // Read lazily, at most once.
   let near: boolean | undefined;
 
@@ -234,11 +244,19 @@ export function judgeWindow(
   const gluedRight =
     right.gluedAlpha && !positive && !(printed && shape.groups.length > 1) && !cardKeywordAt(cb, toContext(slice ? after.runEnd : end, 'end'));
   const gluedLeft = left.glued && !positive && !(left.word.length === 1 && cardKeyBeforeLetter(cb, toContext(slice ? before.runStart : start, 'start')));
-  const gluedWord = gluedLeft || (gluedRight && !(near ??= cardWordsBefore(cb, toContext(start, 'start'))));
+  // Card words before rescue a glued word, unless it is a digest's tail (`…ab3f9e01c2`) or a unit (`…us`).
+  const gluedWord =
+    gluedLeft ||
+    (gluedRight && !(!gluedHexTail(cb, toContext(end, 'end')) && !unitAfter(cb, toContext(end, 'end')) && (near ??= cardWordsBefore(cb, toContext(start, 'start')))));
+  const endAt = toContext(slice ? after.runEnd : end, 'end');
+  // A whole path segment (`/accounts/4111…/balance`) and a dump's tail (`4111…/1227/123`,
+  // `4111…:12:27:123`) are not longer tokens.
   const attachedToken =
-    (!positive && left.delimiters.length > 0 && /^[_./-]$/.test(left.delimiters) && left.word.length > 0) ||
-    (right.attached && !positive);
-  const phoneOrAmount = left.phone || left.currency;
+    !positive &&
+    ((left.delimiters.length > 0 && /^[_./-]$/.test(left.delimiters) && left.word.length > 0) || right.attached) &&
+    !segment &&
+    !(right.attached && dumpTailAt(cb, endAt));
+  const phoneOrAmount = left.phone || left.currency || left.marked || unitAfter(cb, endAt);
   const wrappedSlice = lineBreak && !wholeRun;
   // Digits split evenly (`4 1 1 1 …`, `41.11.11…`) are an evasion; uneven groups that are not a
   // printed grouping are several numbers (`4800.935999999999`, `13562\r\n2015-10-18 18`).
@@ -246,7 +264,7 @@ export function judgeWindow(
   const unwrapped = unwrap(shape);
   const unevenSplit =
     !printed && !isEvenSplit(shape) && !isPrintedGrouping(unwrapped.groups) && !isEvenSplit(unwrapped) &&
-    !(wholeRun && isPlainBlocks(shape));
+    !(wholeRun && isPlainBlocks(shape)) && !(wholeRun && positive && isTwoBlocks(shape));
 
   let confidence = positive ? 0.97 : printed ? 0.8 : 0.7;
   if (sensitivity === 'restricted') {
@@ -254,7 +272,7 @@ export function judgeWindow(
     const weak = identifierKey || gluedWord || attachedToken || phoneOrAmount || slice || wrappedSlice || unevenSplit;
     return candidate(start, end, shape.digits, brand, weak ? 0.35 : confidence, evasion, wholeRun, printed);
   }
-  if (identifierKey || phoneOrAmount || wrappedSlice || unevenSplit) return undefined;
+  if (identifierKey || (phoneOrAmount && !positive) || left.phone || left.currency || wrappedSlice || unevenSplit) return undefined;
   if (sensitivity === 'standard' && (gluedWord || attachedToken || slice)) return undefined;
   if (sensitivity === 'high') {
     if (left.glued && !positive && classifyKey(left.word) !== 'neutral') return undefined;
@@ -263,6 +281,63 @@ export function judgeWindow(
   }
   if (!positive && confidence > 0.5 && (near ??= cardWordsBefore(cb, toContext(start, 'start')))) confidence = 0.9;
   return candidate(start, end, shape.digits, brand, confidence, evasion, wholeRun, printed);
+}
+
+/** A phone prefix, a currency sign, or punctuation that makes the digits part of something else (not after a card key). */
+function foreign(left: LeftContext): boolean {
+  return left.phone || left.currency || (left.marked && left.kind !== 'positive');
+}
+
+/** Characters that end a URL path segment. */
+const SEGMENT_END = new Set([0x2f, 0x3f, 0x23, 0x3b, 0x20, 0x09, 0x0a, 0x0d, 0x22, 0x27]);
+
+/**
+ * True when `b[start..end)` is a whole path segment of a URL or of an HTTP request line
+ * (`GET /api/v1/accounts/4111…/balance`, `https://pay.test/c/4111…?x=1`): a value in a REST path
+ * (access logs), not the tail of a longer token (`v1.4111…`, `file_4111…`). A file path
+ * (`/data/4347…/x`) is not a URL: ids in storage paths stay ids.
+ */
+function isPathSegment(b: Uint8Array, start: number, end: number): boolean {
+  if (b[start - 1] !== 0x2f || !(end >= b.length || SEGMENT_END.has(b[end]!))) return false;
+  let p = start - 1;
+  while (p > 0 && start - 1 - p < 64 && (isAlnum(b[p - 1]) || b[p - 1] === 0x2d || b[p - 1] === 0x5f || b[p - 1] === 0x2e || b[p - 1] === 0x7e)) p--;
+  if (!(p < start - 1 && b[p - 1] === 0x2f)) return false;
+  // The token that holds the path: a URL with a scheme, or the target of an HTTP method.
+  let t = p - 1;
+  while (t > 0 && p - t < 512 && b[t - 1]! > 0x20 && b[t - 1] !== 0x22 && b[t - 1] !== 0x27) t--;
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(String.fromCharCode(...b.subarray(t, Math.min(t + 16, start))))) return true;
+  if (b[t] !== 0x2f || b[t - 1] !== 0x20) return false;
+  let w = t - 1;
+  while (w > 0 && t - 1 - w < 7 && b[w - 1]! >= 0x41 && b[w - 1]! <= 0x5a) w--;
+  return HTTP_METHODS.has(String.fromCharCode(...b.subarray(w, t - 1))) && !isAlnum(b[w - 1]);
+}
+
+const HTTP_METHODS = new Set(['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS']);
+
+/**
+ * True when a dump's tail follows `end`: the expiry then the CVV joined by one kind of punctuation
+ * (`/1227/123`, `:12:27:123`, `-12-27-123`, `_1227_123`, `|1227|123`).
+ */
+function dumpTailAt(b: Uint8Array, end: number): boolean {
+  const sep = b[end];
+  if (sep !== 0x2f && sep !== 0x3a && sep !== 0x2d && sep !== 0x5f && sep !== 0x7c) return false;
+  const groups: string[] = [];
+  let p = end;
+  while (groups.length < 4 && b[p] === sep && isDigit(b[p + 1])) {
+    const from = p + 1;
+    p = from;
+    while (isDigit(b[p])) p++;
+    groups.push(String.fromCharCode(...b.subarray(from, p)));
+  }
+  if (groups.length < 2 || isAlnum(b[p]) || (b[p] === sep && isAlnum(b[p + 1]))) return false;
+  const n = expiryLength(groups);
+  return n > 0 && n === groups.length - 1 && (groups[n]!.length === 3 || groups[n]!.length === 4);
+}
+
+/** Two blocks joined by one space or dash (`41111111 11111111`, `411111-1111111111`): a card only after a card key. */
+function isTwoBlocks(shape: Shape): boolean {
+  const gap = shape.gaps[0];
+  return shape.groups.length === 2 && gap !== undefined && gap.length === 1 && (gap[0] === 0x20 || gap[0] === 0x2d);
 }
 
 /** Separators between a PAN and the card data that follows it in forms and dumps. */
@@ -392,6 +467,11 @@ function isStandaloneSlice(shape: Shape, before: Neighbour[], after: Neighbour[]
   const inner = shape.gaps[0];
   if (inner !== undefined && outer.every((n) => !sameGap(n.gap, inner))) return true;
   if (before.length === 0 && after.reduce((sum, n) => sum + n.digits, 0) <= 4) return true;
+  // A multi-group card after one short number (`seat 12 4111 1111 1111 1111`), or followed by a date
+  // (`4111 1111 1111 1111 2024-01-02 10:00`).
+  const tail = after.length === 0 || isExpiryCvvTail(after.map((n) => n.text), false);
+  if (shape.groups.length >= 3 && before.length === 1 && before[0]!.digits <= 3 && before[0]!.gap.every((c) => WHITESPACE.has(c)) && tail) return true;
+  if (shape.groups.length >= 3 && before.length === 0 && isDateTail(after)) return true;
   // What follows a card in forms and dumps: its expiry, then maybe its CVV (`12/27 123`, `/1227/123`).
   if (before.length === 0 && isExpiryCvvTail(after.map((n) => n.text), brandOf(shape.digits) === 'amex')) return true;
   return wholeCards([...before].reverse(), 0) && wholeCards(after, 4);
@@ -408,6 +488,17 @@ function isExpiryCvvTail(groups: readonly string[], amex: boolean): boolean {
   if (n === 0) return false;
   const rest = groups.slice(n);
   return rest.length === 0 || (rest.length === 1 && cvv(rest[0]));
+}
+
+/** A date after a card: `YYYY-MM-DD` (or `/`, `.`), after whitespace, maybe followed by a time. */
+function isDateTail(after: readonly Neighbour[]): boolean {
+  const [year, month, day] = after;
+  if (!year || !month || !day || !year.gap.every((c) => WHITESPACE.has(c))) return false;
+  const sep = month.gap;
+  return (
+    /^(?:19|20)\d\d$/.test(year.text) && /^(?:0[1-9]|1[0-2])$/.test(month.text) && /^(?:0[1-9]|[12]\d|3[01])$/.test(day.text) &&
+    sep.length === 1 && (sep[0] === 0x2d || sep[0] === 0x2f || sep[0] === 0x2e) && sameGap(day.gap, sep)
+  );
 }
 
 /** How many groups an expiry at the start of `groups` takes (`MM YY`, `MM YYYY`: 2; `MMYY`: 1), else 0. */

@@ -5,7 +5,7 @@
  * neither is reported.
  */
 import { raw, type RawFinding } from './finding.js';
-import { isDigit } from './text.js';
+import { isAlpha, isDigit } from './text.js';
 import { valueAfter } from './values.js';
 
 /**
@@ -22,7 +22,19 @@ export function pinAfterKeyword(b: Uint8Array, keywordEnd: number, blockKey: boo
   if (!blockKey && allDigits && length >= 4 && length <= 12) {
     const next = b[token.end];
     if (next === 0x2e || next === 0x2f || next === 0x3a) return undefined; // 12.5, 3/4, 10:30
+    if (hardwareWordBefore(b, keywordEnd - 3)) return undefined; // `GPIO pin 1234`
     return raw('pin', token.start, token.end, 0.85);
   }
   return undefined;
+}
+
+/** Words that make `pin` a hardware pin (`GPIO pin 17`, `header pin 1234`), not a card PIN. */
+const HARDWARE = new Set(['gpio', 'io', 'pwm', 'adc', 'led', 'header', 'jumper', 'board', 'chip', 'reset', 'power', 'input', 'output']);
+
+/** True when the word right before the key at `keyStart` (across one space or `_`) names hardware. */
+function hardwareWordBefore(b: Uint8Array, keyStart: number): boolean {
+  const end = b[keyStart - 1] === 0x20 || b[keyStart - 1] === 0x5f ? keyStart - 1 : keyStart;
+  let p = end;
+  while (p > 0 && end - p < 8 && isAlpha(b[p - 1])) p--;
+  return p < end && HARDWARE.has(String.fromCharCode(...b.subarray(p, end)).toLowerCase());
 }

@@ -100,5 +100,8 @@ export function parseTrack2(b: Uint8Array, sep: number): TrackFinding | undefine
   else if (b[end] === 0x3f) end++; // end sentinel
   // `=` glued to letters on both sides without a sentinel reads as an identifier, not a track.
   if (b[sep] === 0x3d && !sentinel && isAlpha(b[end]) && isAlpha(b[start - 1])) return undefined;
+  // `D` with a letter glued before the PAN or after the data is upper-case hex (`sha1=4539…D25123A9F0…`,
+  // `9A4539…D2512…`): EMV tag 57 data ends at its `F` padding or at the next tag's digits.
+  if (b[sep] === 0x44 && !sentinel && (isAlpha(b[start - 1]) || isAlpha(b[end]))) return undefined;
   return { type: 'track2', start, end, brand, testCard: isTestCard(digits), confidence: sentinel ? 0.99 : 0.92 };
 }

@@ -55,11 +55,19 @@ describe.each(engines)('Detector on the %s engine', (engine) => {
     expect(findings[0]).toMatchObject({ type: 'masked_pan', brand: 'visa', start: 5, end: 21, flags: { masked: true } });
   });
 
-  it('uses the PAN brand for the CVV length: 4 digits for Amex, 3 for others', () => {
+  it('uses the PAN brand for the length of an unlabelled CVV after it: 4 digits for Amex, 3 for others', () => {
+    expect(brief(detector.detect('amex 378282246310005 1234'))).toEqual([['pan', 5, 20], ['cvv', 21, 25]]);
+    expect(brief(detector.detect('amex 378282246310005 123'))).toEqual([['pan', 5, 20]]);
+    expect(brief(detector.detect('4111111111111111 123'))).toEqual([['pan', 0, 16], ['cvv', 17, 20]]);
+    expect(brief(detector.detect('4111111111111111 1234'))).toEqual([['pan', 0, 16]]);
+  });
+
+  it('reports a labelled CVV of 3 or 4 digits whatever the brand (Amex back codes, mistyped lengths)', () => {
     expect(brief(detector.detect('amex 378282246310005 cvv 1234'))).toEqual([['pan', 5, 20], ['cvv', 25, 29]]);
-    expect(brief(detector.detect('amex 378282246310005 cvv 123'))).toEqual([['pan', 5, 20]]);
-    expect(brief(detector.detect('visa 4111111111111111 cvv 1234'))).toEqual([['pan', 5, 21]]);
+    expect(brief(detector.detect('amex 378282246310005 cvv 123'))).toEqual([['pan', 5, 20], ['cvv', 25, 28]]);
+    expect(brief(detector.detect('visa 4111111111111111 cvv 1234'))).toEqual([['pan', 5, 21], ['cvv', 26, 30]]);
     expect(brief(detector.detect('cvv 1234'))).toEqual([['cvv', 4, 8]]);
+    expect(brief(detector.detect('cvv 12345'))).toEqual([]);
   });
 
   it('maps findings to UTF-16 offsets for strings and byte offsets for Buffers', () => {
