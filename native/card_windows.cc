@@ -367,23 +367,24 @@ void CardWindowScanner::endGroup(uint64_t end, int next) {
     return f_.windowPasses(w, n);
   };
   const uint64_t groupDigits = digitEnd - s_.groupDigitFrom;
-  if (groupDigits > kMaxPanDigits) {
-    // Suffix windows of a long group followed by a track 2 field separator; start ascending.
-    if (next != '=' && next != 'D') return;
-    for (unsigned n = kMaxPanDigits; n >= kMinPanDigits; --n) {
-      if (passes(n)) out_.push_back(Match{id, end - n, end});
-    }
-    return;
-  }
   // Windows of whole groups ending with this one: walk back while they hold <= 19 digits, then
   // emit oldest first so output stays sorted by end, then start.
-  uint64_t first = index;
-  while (first > 0 && digitEnd - s_.groups[(first - 1) % kRing].digitFrom <= kMaxPanDigits) --first;
-  for (uint64_t a = first; a <= index; ++a) {
-    const auto& g = s_.groups[a % kRing];
-    const unsigned n = static_cast<unsigned>(digitEnd - g.digitFrom);
-    if (n < kMinPanDigits) break;  // later groups only hold fewer digits
-    if (passes(n)) out_.push_back(Match{id, g.start, end});
+  if (groupDigits <= kMaxPanDigits) {
+    uint64_t first = index;
+    while (first > 0 && digitEnd - s_.groups[(first - 1) % kRing].digitFrom <= kMaxPanDigits) --first;
+    for (uint64_t a = first; a <= index; ++a) {
+      const auto& g = s_.groups[a % kRing];
+      const unsigned n = static_cast<unsigned>(digitEnd - g.digitFrom);
+      if (n < kMinPanDigits) break;  // later groups only hold fewer digits
+      if (passes(n)) out_.push_back(Match{id, g.start, end});
+    }
+  }
+  // Suffix windows (shorter than the group) of a group followed by a track 2 field separator;
+  // they start after the whole-group windows, so ascending start means descending length.
+  if (groupDigits <= kMinPanDigits || (next != '=' && next != 'D')) return;
+  const unsigned longest = groupDigits - 1 < kMaxPanDigits ? static_cast<unsigned>(groupDigits - 1) : kMaxPanDigits;
+  for (unsigned n = longest; n >= kMinPanDigits; --n) {
+    if (passes(n)) out_.push_back(Match{id, end - n, end});
   }
 }
 
@@ -522,13 +523,14 @@ inline void CardWindowScanner::walkAscii(const uint8_t* d, size_t p, uint64_t di
       if (sum % 10 == 0 && f_.issued(w, n)) out_.push_back(Match{id, base + a, base + b});
     }
   }
-  // Suffix windows: only the last group can be followed by '=' or 'D' (both breakers).
+  // Suffix windows (shorter than the group): only the last group can be followed by '=' or 'D'.
   const unsigned lastEnd = 64 - static_cast<unsigned>(__builtin_clzll(digits));
   if (d[p + lastEnd] == '=' || d[p + lastEnd] == 'D') {
     const unsigned lastGroup = 63 - static_cast<unsigned>(__builtin_clzll(digits & ~(digits << 1)));
-    if (lastEnd - lastGroup > kMaxPanDigits) {
+    const unsigned groupDigits = lastEnd - lastGroup;
+    if (groupDigits > kMinPanDigits) {
       uint8_t w[kMaxPanDigits];
-      for (unsigned n = kMaxPanDigits; n >= kMinPanDigits; --n) {
+      for (unsigned n = groupDigits - 1 < kMaxPanDigits ? groupDigits - 1 : kMaxPanDigits; n >= kMinPanDigits; --n) {
         for (unsigned k = 0; k < n; ++k) w[k] = static_cast<uint8_t>(d[p + lastEnd - n + k] - '0');
         if (f_.windowPasses(w, n)) out_.push_back(Match{id, base + lastEnd - n, base + lastEnd});
       }

@@ -15,6 +15,8 @@ import { choosePans, judgeWindow, type PanCandidate } from './pan.js';
 import { PATTERN_ID as ID, FIRST_CUSTOM_ID, scriptDigitEndsAt } from './patterns.js';
 import { pinAfterKeyword } from './pin.js';
 import { parseTrack1, parseTrack2 } from './track.js';
+import { confirmCvvKey, confirmCvvPhrase, confirmExpiry, confirmExpiryPhrase, confirmPin, evasionPlaces, Keyword, type KeywordSink } from './triggers.js';
+import { isDigit } from './text.js';
 import type { CardBrand, FindingType, Sensitivity } from './types.js';
 import { keepBest } from './overlaps.js';
 
@@ -115,9 +117,16 @@ export function analyse(b: Uint8Array, matches: Float64Array, ctx: AnalysisConte
   const candidates: PanCandidate[] = [];
   const found: RawFinding[] = [];
   const evasionTriggers: number[] = [];
-  const keywordTriggers: [number, number][] = [];
+  const keywordTriggers: number[] = []; // [Keyword, end] pairs
+  const keyword: KeywordSink = (kind, end) => {
+    keywordTriggers.push(kind, end);
+  };
+  const evasion = (place: number): void => {
+    evasionTriggers.push(place);
+  };
   const customMatches = new Map<number, [number, number][]>();
   const maskedSeen = new Set<string>();
+  let trackSeparator = -1;
   for (let k = from; k < to; k += 3) {
     const id = matches[k]!;
     const start = matches[k + 1]!;
@@ -126,15 +135,17 @@ export function analyse(b: Uint8Array, matches: Float64Array, ctx: AnalysisConte
       case ID.cardWindow: {
         const c = judgeWindow(b, start, end, ctx.sensitivity);
         if (c) candidates.push(c);
+        // Track 2 and its equivalents: a PAN window, `=` or `D`, then YYMM.
+        if ((b[end] === 0x3d || b[end] === 0x44) && end !== trackSeparator && isDigit(b[end + 1]) && isDigit(b[end + 2]) && isDigit(b[end + 3]) && isDigit(b[end + 4])) {
+          trackSeparator = end;
+          const t = parseTrack2(b, end);
+          if (t) found.push(raw(t.type, t.start, t.end, t.confidence, { brand: t.brand, testCard: t.testCard }));
+        }
         break;
       }
       case ID.track1Caret: {
+        if (!isDigit(b[end - 2])) break;
         const t = parseTrack1(b, end - 1);
-        if (t) found.push(raw(t.type, t.start, t.end, t.confidence, { brand: t.brand, testCard: t.testCard }));
-        break;
-      }
-      case ID.track2Separator: {
-        const t = parseTrack2(b, end - 5);
         if (t) found.push(raw(t.type, t.start, t.end, t.confidence, { brand: t.brand, testCard: t.testCard }));
         break;
       }
@@ -146,25 +157,39 @@ export function analyse(b: Uint8Array, matches: Float64Array, ctx: AnalysisConte
         }
         break;
       }
+      case ID.cvvKeyword:
+      case ID.cvvShortKeyword:
+        confirmCvvKey(b, end, id === ID.cvvShortKeyword, keyword);
+        break;
+      case ID.cvvPhrase:
+        confirmCvvPhrase(b, end, keyword);
+        break;
+      case ID.expiryKeyword:
+        confirmExpiry(b, end, keyword);
+        break;
+      case ID.expiryPhrase:
+        confirmExpiryPhrase(b, end, keyword);
+        break;
+      case ID.pinKeyword:
+        confirmPin(b, end, keyword);
+        break;
       case ID.evasionScriptDigit:
         // The trigger ends before the digit's last byte (patterns.ts): confirm that byte.
         if (scriptDigitEndsAt(b, end)) evasionTriggers.push(end);
         break;
       case ID.evasionInvisible:
-      case ID.evasionHtmlEntity:
-      case ID.evasionPercent:
-      case ID.evasionEscape:
-      case ID.evasionEncodedSeparator:
-      case ID.evasionEncodedDelimiter:
         evasionTriggers.push(end - 1);
+        break;
+      case ID.evasionAmpersand:
+      case ID.evasionPercent:
+      case ID.evasionBackslash:
+        evasionPlaces(b, end - 1, evasion);
         break;
       default:
         if (id >= FIRST_CUSTOM_ID) {
           const list = customMatches.get(id) ?? [];
           list.push([start, end]);
           customMatches.set(id, list);
-        } else {
-          keywordTriggers.push([id, end]);
         }
     }
   }
@@ -185,13 +210,15 @@ export function analyse(b: Uint8Array, matches: Float64Array, ctx: AnalysisConte
     const cvv = cvvAfterPan(b, p.end, p.brand!, expiry ? expiry.end : p.end);
     if (cvv) found.push(cvv);
   }
-  for (const [id, end] of keywordTriggers) {
+  for (let k = 0; k < keywordTriggers.length; k += 2) {
+    const kind = keywordTriggers[k]!;
+    const end = keywordTriggers[k + 1]!;
     let f: RawFinding | undefined;
-    if (id === ID.cvvKeyword || id === ID.cvvShortKeyword) f = cvvAfterKeyword(b, end - 3, undefined, nearbyBrand(pans, end));
-    else if (id === ID.cvvPhrase) f = cvvAfterKeyword(b, end, end, nearbyBrand(pans, end));
-    else if (id === ID.expiryKeyword || id === ID.expiryPhrase) f = expiryAtTrigger(b, end - 1, id === ID.expiryPhrase);
-    else if (id === ID.pinKeyword) f = pinAfterKeyword(b, end, (b[end - 3]! | 0x20) === 0x65 /* epb */);
-    else if (id === ID.pinBlockKeyword) f = pinAfterKeyword(b, end, (b[end - 1]! | 0x20) === 0x6b /* …block */);
+    if (kind === Keyword.cvv) f = cvvAfterKeyword(b, end - 3, undefined, nearbyBrand(pans, end));
+    else if (kind === Keyword.cvvPhrase) f = cvvAfterKeyword(b, end, end, nearbyBrand(pans, end));
+    else if (kind === Keyword.expiry || kind === Keyword.expiryPhrase) f = expiryAtTrigger(b, end - 1, kind === Keyword.expiryPhrase);
+    else if (kind === Keyword.pin) f = pinAfterKeyword(b, end, (b[end - 3]! | 0x20) === 0x65 /* epb */);
+    else f = pinAfterKeyword(b, end, (b[end - 1]! | 0x20) === 0x6b /* …block */);
     if (f) found.push(f);
   }
   for (const [id, list] of customMatches) {

@@ -17,9 +17,10 @@
  * - run: a maximal sequence of groups joined by gaps;
  * - window: consecutive groups g[i..j] of one run whose digits, concatenated, number 12–19, pass
  *   Luhn, and begin with a prefix inside some issuer range that issues that length;
- * - suffix window: when a group longer than 19 digits is followed directly by `=` or `D` (the
- *   track 2 field separator, as in EMV tag 57 hex `5713…D…`), its last 12–19 digits also form
- *   windows, under the same Luhn and range checks.
+ * - suffix window: when a group of more than 12 digits is followed directly by `=` or `D` (the
+ *   track 2 field separator), its last 12–19 digits (fewer than the whole group) also form
+ *   windows, under the same Luhn and range checks: a tag or length glued before the PAN, as in
+ *   EMV tag 57 hex `5713…D…` or ISO 8583 field 35 `164111…=`, hides it from whole-group windows.
  *
  * Each window is reported as `[id, start, end]`: the offset of its first digit and the offset just
  * past its last digit, in input units. Output is sorted by end, then start.
@@ -203,13 +204,13 @@ function emitWindows(
       }
     }
   }
-  // Suffix windows of long groups followed by a track 2 field separator.
+  // Suffix windows of groups followed by a track 2 field separator.
   for (const g of groups) {
     const count = g.digitTo - g.digitFrom;
-    if (count <= MAX_PAN_DIGITS || g.end >= reader.length) continue;
+    if (count <= MIN_PAN_DIGITS || g.end >= reader.length) continue;
     const next = reader.codePointAt(g.end);
     if (next !== 0x3d /* = */ && next !== 0x44 /* D */) continue;
-    for (let n = MIN_PAN_DIGITS; n <= MAX_PAN_DIGITS; n++) {
+    for (let n = MIN_PAN_DIGITS; n <= MAX_PAN_DIGITS && n < count; n++) {
       const from = g.digitTo - n;
       if (luhnValid(digits, from, g.digitTo) && inIssuerRange(config.ranges, digits, from, g.digitTo)) {
         // Digits of one group are one unit each, so the offset is end - n.

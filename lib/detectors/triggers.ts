@@ -1,0 +1,158 @@
+/**
+ * From the engine's literal trigger hits to the places the detectors inspect.
+ *
+ * The built-in Hyperscan triggers are plain literals (`exp`, `cvv`, `pin`, `%`, …): a small set of
+ * ASCII literals is the one shape Hyperscan scans at memory-like speed (shared/PERFORMANCE.md; a
+ * trailing `[0-9]` or `\b` on a few of them halved the whole database's throughput). The structure
+ * around a keyword (a word boundary, the separator, the digit that must follow) is confirmed here
+ * instead, by reading a few bytes. Each function mirrors one former regular expression exactly; the
+ * test (test/detectors/triggers.test.ts) holds them to those expressions on random input.
+ */
+import { isDigit, isHex } from './text.js';
+
+/** What a confirmed trigger asks the detectors to look at. */
+export const Keyword = {
+  /** `cvv`, `cvc`, `cvd`, `cvn`, `cid`, `csc`: the value follows the 3-letter key. */
+  cvv: 0,
+  /** "security code", "verification value"…: the value follows the phrase. */
+  cvvPhrase: 1,
+  /** `exp…` then a digit: the digit is where the date starts. */
+  expiry: 2,
+  /** "valid thru"… then a digit. */
+  expiryPhrase: 3,
+  /** `pin` or `epb` as a word. */
+  pin: 4,
+  /** `pin block`, `pin code`, `pin number`, `pin no`. */
+  pinBlock: 5,
+} as const;
+export type Keyword = (typeof Keyword)[keyof typeof Keyword];
+
+function isWordByte(c: number | undefined): boolean {
+  if (c === undefined) return false;
+  const l = c | 0x20;
+  return (c >= 0x30 && c <= 0x39) || (l >= 0x61 && l <= 0x7a) || c === 0x5f;
+}
+
+/** Whether `b[at..]` starts with `word` (lower case), letters compared case-insensitively. */
+function wordAt(b: Uint8Array, at: number, word: string, caseless = true): boolean {
+  if (at < 0 || at + word.length > b.length) return false;
+  for (let k = 0; k < word.length; k++) {
+    const c = b[at + k]!;
+    if ((caseless && c >= 0x41 && c <= 0x5a ? c | 0x20 : c) !== word.charCodeAt(k)) return false;
+  }
+  return true;
+}
+
+/** `(?:\b|_)KEY\b` for a key at `[start, end)`: a word of its own or the last snake_case part. */
+export function isKeywordWord(b: Uint8Array, start: number, end: number): boolean {
+  const before = b[start - 1];
+  return (before === 0x5f || !isWordByte(before)) && !isWordByte(b[end]);
+}
+
+function isSeparator(c: number | undefined): boolean {
+  return c === 0x20 || c === 0x5f || c === 0x2d; // space, _, -
+}
+
+/** After an optional `[ _-]`, the first of `words` found at that point: its end, or -1. */
+function wordAfter(b: Uint8Array, at: number, words: readonly string[]): number {
+  const from = isSeparator(b[at]) ? [at, at + 1] : [at];
+  for (const p of from) for (const w of words) if (wordAt(b, p, w)) return p + w.length;
+  return -1;
+}
+
+/**
+ * Where `C1{0,max1} C2{0,4} [0-9]` ends when it starts at `at`, or -1. Taking C1 greedily is exact:
+ * the two classes share only the space, so a longer C1 part never rules a match out.
+ */
+function digitAfter(b: Uint8Array, at: number, inC1: (c: number) => boolean, max1: number, inC2: (c: number) => boolean): number {
+  let p = at;
+  while (p < b.length && p - at < max1 && inC1(b[p]!)) p++;
+  const c2From = p;
+  while (p < b.length && p - c2From < 4 && inC2(b[p]!)) p++;
+  return isDigit(b[p]) ? p + 1 : -1;
+}
+
+const isLetter = (c: number): boolean => ((c | 0x20) >= 0x61 && (c | 0x20) <= 0x7a);
+/** `[a-z_ ]` (case-insensitive): `exp` then `iry`, `_month`, `ires on`. */
+const expiryWordByte = (c: number): boolean => isLetter(c) || c === 0x5f || c === 0x20;
+/** `[:="'#/ \t.-]` */
+const expiryPunct = (c: number): boolean => c === 0x3a || c === 0x3d || c === 0x22 || c === 0x27 || c === 0x23 || c === 0x2f || c === 0x20 || c === 0x09 || c === 0x2e || c === 0x2d;
+/** `[a-z ]` (case-insensitive) */
+const phraseWordByte = (c: number): boolean => isLetter(c) || c === 0x20;
+/** `[:="' \t.-]` */
+const phrasePunct = (c: number): boolean => c === 0x3a || c === 0x3d || c === 0x22 || c === 0x27 || c === 0x20 || c === 0x09 || c === 0x2e || c === 0x2d;
+
+/** Receives each confirmed keyword place: its kind and the offset where the former expression ended. */
+export type KeywordSink = (kind: Keyword, end: number) => void;
+
+/**
+ * `cv[vcdn]` needs no confirmation; `cid|csc` must be a word (or the last snake_case part).
+ * `end` is the literal's end; reports the key's end.
+ */
+export function confirmCvvKey(b: Uint8Array, end: number, short: boolean, emit: KeywordSink): void {
+  if (!short || isKeywordWord(b, end - 3, end)) emit(Keyword.cvv, end);
+}
+
+/**
+ * `security[ _-]?code | verification[ _-]?(?:code|value|number) | card[ _-]?code` from the hit of
+ * its head word ending at `end`; reports the phrase's end.
+ */
+export function confirmCvvPhrase(b: Uint8Array, end: number, emit: KeywordSink): void {
+  const words = wordAt(b, end - 12, 'verification') ? ['code', 'value', 'number'] : ['code'];
+  const phraseEnd = wordAfter(b, end, words);
+  if (phraseEnd >= 0) emit(Keyword.cvvPhrase, phraseEnd);
+}
+
+/** `exp[a-z_ ]{0,16}[:="'#/ \t.-]{0,4}[0-9]` from the hit of `exp` ending at `end`; reports the end past the digit. */
+export function confirmExpiry(b: Uint8Array, end: number, emit: KeywordSink): void {
+  const digitEnd = digitAfter(b, end, expiryWordByte, 16, expiryPunct);
+  if (digitEnd >= 0) emit(Keyword.expiry, digitEnd);
+}
+
+/**
+ * `(?:valid|good)[ _-]?(?:thru|through|until|till|to)[a-z ]{0,8}[:="' \t.-]{0,4}[0-9]` from the
+ * hit of `valid` or `good` ending at `end`; reports the end past the digit.
+ */
+export function confirmExpiryPhrase(b: Uint8Array, end: number, emit: KeywordSink): void {
+  const wordEnd = wordAfter(b, end, ['thru', 'through', 'until', 'till', 'to']);
+  if (wordEnd < 0) return;
+  const digitEnd = digitAfter(b, wordEnd, phraseWordByte, 8, phrasePunct);
+  if (digitEnd >= 0) emit(Keyword.expiryPhrase, digitEnd);
+}
+
+/**
+ * `(?:\b|_)(?:pin|epb)\b` and `pin[ _-]?(?:block|code|number|no)` from the hit of `pin` or `epb`
+ * ending at `end`; reports each key's end.
+ */
+export function confirmPin(b: Uint8Array, end: number, emit: KeywordSink): void {
+  if (isKeywordWord(b, end - 3, end)) emit(Keyword.pin, end);
+  if ((b[end - 3]! | 0x20) !== 0x70) return; // epb has no block phrase
+  const phraseEnd = wordAfter(b, end, ['block', 'code', 'number', 'no']);
+  if (phraseEnd >= 0) emit(Keyword.pinBlock, phraseEnd);
+}
+
+/**
+ * The evasion places around a hit of `&`, `%` or `\` at `at` (the byte's offset): the offsets where
+ * the former evasion expressions ended, minus one (what the evasion pass expects). Mirrors
+ * `&#[0-9xX]`, `[0-9]&nbsp;`, `%3[0-9]`, `%[eE][fF]%[bB][cC]%9[0-9]`, `[0-9]%2[0dD]`,
+ * `%[0-9A-Fa-f]{2}[0-9]`, `\\u[0-9a-fA-F]{4}` and `\\x3[0-9]`.
+ */
+export function evasionPlaces(b: Uint8Array, at: number, push: (place: number) => void): void {
+  const next = b[at + 1];
+  switch (b[at]) {
+    case 0x26: // &
+      if (next === 0x23 && (isDigit(b[at + 2]) || (b[at + 2]! | 0x20) === 0x78)) push(at + 2);
+      else if (isDigit(b[at - 1]) && wordAt(b, at + 1, 'nbsp;', false)) push(at + 5);
+      return;
+    case 0x25: // %
+      if (next === 0x33 && isDigit(b[at + 2])) push(at + 2);
+      if (next === 0x32 && isDigit(b[at - 1]) && (b[at + 2] === 0x30 || (b[at + 2]! | 0x20) === 0x64)) push(at + 2);
+      if (isHex(next) && isHex(b[at + 2]) && isDigit(b[at + 3])) push(at + 3);
+      if (wordAt(b, at + 1, 'ef%bc%9') && isDigit(b[at + 8])) push(at + 8);
+      return;
+    case 0x5c: // backslash
+      if (next === 0x75 && isHex(b[at + 2]) && isHex(b[at + 3]) && isHex(b[at + 4]) && isHex(b[at + 5])) push(at + 5);
+      else if (next === 0x78 && b[at + 2] === 0x33 && isDigit(b[at + 3])) push(at + 3);
+      return;
+  }
+}

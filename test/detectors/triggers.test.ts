@@ -1,0 +1,114 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { compile, type PatternSpec } from '../../lib/engine/index.js';
+import { builtinPatterns, PATTERN_ID as ID } from '../../lib/detectors/patterns.js';
+import {
+  confirmCvvKey,
+  confirmCvvPhrase,
+  confirmExpiry,
+  confirmExpiryPhrase,
+  confirmPin,
+  evasionPlaces,
+  Keyword,
+} from '../../lib/detectors/triggers.js';
+
+/**
+ * The specification: the expressions the built-in triggers were before they became literals. Each
+ * literal hit plus its confirmation in triggers.ts must report exactly where these end.
+ */
+const caseless = { caseless: true };
+const SPEC: Record<string, PatternSpec[]> = {
+  [Keyword.cvv]: [
+    { id: 1, expression: 'cv[vcdn]', flags: caseless },
+    { id: 1, expression: '(?:\\b|_)(?:cid|csc)\\b', flags: caseless },
+  ],
+  [Keyword.cvvPhrase]: [{ id: 1, expression: 'security[ _-]?code|verification[ _-]?(?:code|value|number)|card[ _-]?code', flags: caseless }],
+  [Keyword.expiry]: [{ id: 1, expression: 'exp[a-z_ ]{0,16}[:="\'#/ \\t.-]{0,4}[0-9]', flags: caseless }],
+  [Keyword.expiryPhrase]: [{ id: 1, expression: '(?:valid|good)[ _-]?(?:thru|through|until|till|to)[a-z ]{0,8}[:="\' \\t.-]{0,4}[0-9]', flags: caseless }],
+  [Keyword.pin]: [{ id: 1, expression: '(?:\\b|_)(?:pin|epb)\\b', flags: caseless }],
+  [Keyword.pinBlock]: [{ id: 1, expression: 'pin[ _-]?(?:block|code|number|no)', flags: caseless }],
+};
+/** Evasion places are where these ended, minus one. */
+const EVASION_SPEC: PatternSpec[] = [
+  { id: 52, expression: '&#[0-9xX]' },
+  { id: 53, expression: '%3[0-9]|%[eE][fF]%[bB][cC]%9[0-9]' },
+  { id: 54, expression: '\\\\u[0-9a-fA-F]{4}|\\\\x3[0-9]' },
+  { id: 55, expression: '[0-9](?:%2[0dD]|&nbsp;)' },
+  { id: 56, expression: '%[0-9A-Fa-f]{2}[0-9]' },
+];
+
+const specDbs = Object.entries(SPEC).map(([kind, patterns]) => [Number(kind), compile(patterns, {}, { engine: 'hyperscan' })] as const);
+const evasionDb = compile(EVASION_SPEC, {}, { engine: 'hyperscan' });
+const literalDb = compile(builtinPatterns().patterns, {}, { engine: 'hyperscan' });
+
+function ends(db: ReturnType<typeof compile>, b: Uint8Array): number[] {
+  const m = db.scan(b);
+  const out: number[] = [];
+  for (let k = 0; k < m.length; k += 3) out.push(m[k + 2]!);
+  return out;
+}
+
+/** `kind:end` of every place the former expressions reported. */
+function expected(b: Uint8Array): { keywords: string[]; evasions: number[] } {
+  const keywords = new Set<string>();
+  for (const [kind, db] of specDbs) for (const end of ends(db, b)) keywords.add(`${kind}:${end}`);
+  return { keywords: [...keywords].sort(), evasions: [...new Set(ends(evasionDb, b).map((e) => e - 1))].sort((x, y) => x - y) };
+}
+
+/** The same, from the literal hits of the built-in set and the confirmations. */
+function actual(b: Uint8Array): { keywords: string[]; evasions: number[] } {
+  const keywords = new Set<string>();
+  const evasions = new Set<number>();
+  const emit = (kind: number, end: number): void => void keywords.add(`${kind}:${end}`);
+  const m = literalDb.scan(b);
+  for (let k = 0; k < m.length; k += 3) {
+    const id = m[k]!;
+    const end = m[k + 2]!;
+    if (id === ID.cvvKeyword || id === ID.cvvShortKeyword) confirmCvvKey(b, end, id === ID.cvvShortKeyword, emit);
+    else if (id === ID.cvvPhrase) confirmCvvPhrase(b, end, emit);
+    else if (id === ID.expiryKeyword) confirmExpiry(b, end, emit);
+    else if (id === ID.expiryPhrase) confirmExpiryPhrase(b, end, emit);
+    else if (id === ID.pinKeyword) confirmPin(b, end, emit);
+    else if (id === ID.evasionAmpersand || id === ID.evasionPercent || id === ID.evasionBackslash) evasionPlaces(b, end - 1, (p) => evasions.add(p));
+  }
+  return { keywords: [...keywords].sort(), evasions: [...evasions].sort((x, y) => x - y) };
+}
+
+const FRAGMENTS = [
+  'exp', 'EXP', 'Exp', 'iry', 'ires', '_month', 'date', ' ', '  ', ':', '=', '"', "'", '#', '/', '\t', '.', '-', '_',
+  '1', '2', '9', '0', 'a', 'Z', 'valid', 'VALID', 'good', 'thru', 'through', 'until', 'till', 'to', 'security', 'Security',
+  'verification', 'card', 'CARD', 'code', 'value', 'number', 'no', 'cvv', 'CVC', 'cvd', 'cvn', 'cid', 'CSC', 'pin', 'PIN',
+  'epb', 'block', 'x', 'X', '&', '&#', 'nbsp;', 'NBSP;', '%', '3', '2', 'd', 'D', 'ef', 'EF', '%bc', '%BC', '%9', '\\', 'u',
+  'x3', 'F', 'é', '\u0005',
+];
+
+describe('literal triggers and their confirmations (triggers.ts)', () => {
+  it('report exactly where the former trigger expressions ended, on random text (property)', () => {
+    fc.assert(
+      fc.property(fc.array(fc.constantFrom(...FRAGMENTS), { maxLength: 40 }), (parts) => {
+        const b = Buffer.from(parts.join(''), 'utf8');
+        expect(actual(b)).toEqual(expected(b));
+      }),
+      { numRuns: 3000, seed: 20261128 },
+    );
+  });
+
+  it.each([
+    ['card_cid=123', [`${Keyword.cvv}:8`]],
+    ['expiry_exp: 12/27', [`${Keyword.expiry}:13`]],
+    ['Valid Thru 12/27', [`${Keyword.expiryPhrase}:12`]],
+    ['pin block: 0412ACFF', [`${Keyword.pin}:3`, `${Keyword.pinBlock}:9`]],
+    ['spinning verification value 123', [`${Keyword.cvvPhrase}:27`]],
+    ['Invalid user admin from 10.0.0.1', []],
+  ])('%s', (text, keywords) => {
+    const b = Buffer.from(text);
+    expect(actual(b).keywords).toEqual([...keywords].sort());
+    expect(expected(b).keywords).toEqual([...keywords].sort());
+  });
+
+  it('finds the evasion places of encoded digits', () => {
+    const b = Buffer.from('a&#52;1&nbsp;%34%2541\\u0034\\x34 9%20%EF%BC%91');
+    expect(actual(b)).toEqual(expected(b));
+    expect(actual(b).evasions).toEqual([3, 12, 15, 19, 26, 30, 35, 44]);
+  });
+});
