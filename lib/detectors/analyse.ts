@@ -15,7 +15,7 @@ import { choosePans, judgeWindow, type PanCandidate } from './pan.js';
 import { PATTERN_ID as ID, FIRST_CUSTOM_ID, scriptDigitEndsAt } from './patterns.js';
 import { pinAfterKeyword } from './pin.js';
 import { parseTrack1, parseTrack2 } from './track.js';
-import { confirmCvvKey, confirmCvvPhrase, confirmExpiry, confirmExpiryPhrase, confirmPin, evasionPlaces, Keyword, type KeywordSink } from './triggers.js';
+import { confirmCvvKey, confirmExpiry, confirmExpiryPhrase, confirmPin, evasionPlaces, Keyword, type KeywordSink } from './triggers.js';
 import { isDigit } from './text.js';
 import type { CardBrand, FindingType, Sensitivity } from './types.js';
 import { keepBest } from './overlaps.js';
@@ -162,7 +162,7 @@ export function analyse(b: Uint8Array, matches: Float64Array, ctx: AnalysisConte
         confirmCvvKey(b, end, id === ID.cvvShortKeyword, keyword);
         break;
       case ID.cvvPhrase:
-        confirmCvvPhrase(b, end, keyword);
+        keyword(Keyword.cvvPhrase, end); // the whole phrase is the literal
         break;
       case ID.expiryKeyword:
         confirmExpiry(b, end, keyword);

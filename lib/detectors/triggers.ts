@@ -93,16 +93,6 @@ export function confirmCvvKey(b: Uint8Array, end: number, short: boolean, emit: 
   if (!short || isKeywordWord(b, end - 3, end)) emit(Keyword.cvv, end);
 }
 
-/**
- * `security[ _-]?code | verification[ _-]?(?:code|value|number) | card[ _-]?code` from the hit of
- * its head word ending at `end`; reports the phrase's end.
- */
-export function confirmCvvPhrase(b: Uint8Array, end: number, emit: KeywordSink): void {
-  const words = wordAt(b, end - 12, 'verification') ? ['code', 'value', 'number'] : ['code'];
-  const phraseEnd = wordAfter(b, end, words);
-  if (phraseEnd >= 0) emit(Keyword.cvvPhrase, phraseEnd);
-}
-
 /** `exp[a-z_ ]{0,16}[:="'#/ \t.-]{0,4}[0-9]` from the hit of `exp` ending at `end`; reports the end past the digit. */
 export function confirmExpiry(b: Uint8Array, end: number, emit: KeywordSink): void {
   const digitEnd = digitAfter(b, end, expiryWordByte, 16, expiryPunct);
@@ -110,13 +100,11 @@ export function confirmExpiry(b: Uint8Array, end: number, emit: KeywordSink): vo
 }
 
 /**
- * `(?:valid|good)[ _-]?(?:thru|through|until|till|to)[a-z ]{0,8}[:="' \t.-]{0,4}[0-9]` from the
- * hit of `valid` or `good` ending at `end`; reports the end past the digit.
+ * `(?:valid|good)[ _-]?(?:thru|through|until|till|to)` (the literal ending at `end`) then
+ * `[a-z ]{0,8}[:="' \t.-]{0,4}[0-9]`; reports the end past the digit.
  */
 export function confirmExpiryPhrase(b: Uint8Array, end: number, emit: KeywordSink): void {
-  const wordEnd = wordAfter(b, end, ['thru', 'through', 'until', 'till', 'to']);
-  if (wordEnd < 0) return;
-  const digitEnd = digitAfter(b, wordEnd, phraseWordByte, 8, phrasePunct);
+  const digitEnd = digitAfter(b, end, phraseWordByte, 8, phrasePunct);
   if (digitEnd >= 0) emit(Keyword.expiryPhrase, digitEnd);
 }
 

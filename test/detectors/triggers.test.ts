@@ -4,7 +4,6 @@ import { compile, type PatternSpec } from '../../lib/engine/index.js';
 import { builtinPatterns, PATTERN_ID as ID } from '../../lib/detectors/patterns.js';
 import {
   confirmCvvKey,
-  confirmCvvPhrase,
   confirmExpiry,
   confirmExpiryPhrase,
   confirmPin,
@@ -65,7 +64,7 @@ function actual(b: Uint8Array): { keywords: string[]; evasions: number[] } {
     const id = m[k]!;
     const end = m[k + 2]!;
     if (id === ID.cvvKeyword || id === ID.cvvShortKeyword) confirmCvvKey(b, end, id === ID.cvvShortKeyword, emit);
-    else if (id === ID.cvvPhrase) confirmCvvPhrase(b, end, emit);
+    else if (id === ID.cvvPhrase) emit(Keyword.cvvPhrase, end);
     else if (id === ID.expiryKeyword) confirmExpiry(b, end, emit);
     else if (id === ID.expiryPhrase) confirmExpiryPhrase(b, end, emit);
     else if (id === ID.pinKeyword) confirmPin(b, end, emit);
