@@ -63,13 +63,19 @@ export interface StreamModule {
   createScrubStream(options?: { scrubber?: ScrubberLike }): import('node:stream').Transform;
 }
 
+/**
+ * Our modules as users run them: the compiled JavaScript in dist/ (`npm run build:ts`, which the
+ * bench scripts run first), not the TypeScript sources through tsx, whose transpiled module shape
+ * (export getters, name helpers) adds its own overhead to every cross-module call.
+ */
 async function load(relative: string): Promise<Loaded<Record<string, unknown>>> {
+  const compiled = relative.replace(/^lib\//, 'dist/').replace(/\.ts$/, '.js');
   try {
-    const mod = (await import(pathToFileURL(join(REPO_ROOT, relative)).href)) as Record<string, unknown>;
+    const mod = (await import(pathToFileURL(join(REPO_ROOT, compiled)).href)) as Record<string, unknown>;
     return { ok: true, value: mod };
   } catch (error) {
     const message = error instanceof Error ? error.message.split('\n')[0]! : String(error);
-    return { ok: false, reason: `${relative} did not load: ${message}` };
+    return { ok: false, reason: `${compiled} did not load (run npm run build:ts): ${message}` };
   }
 }
 
