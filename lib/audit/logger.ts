@@ -7,8 +7,10 @@
  * union of types and reasons), written by `end()` with the HTTP status and total latency. So the
  * trail holds exactly one record per request, whatever the number of evaluations behind it.
  *
- * `evaluate` appends synchronously; if the append fails it throws, and the chain turns the
- * verdict into `blocked` (no record, no pass).
+ * `evaluate` seals its record synchronously and leaves the write to the trail's batching (see
+ * trail.ts); `end` also flushes, so a request's record is in the file before its response is
+ * sent. If the append (or that flush) fails it throws, and the caller fails closed: the chain turns
+ * the verdict into `blocked`, the gateway answers 5xx.
  */
 import type { ChainLink, ChainState, PackIdentity, Verdict } from '../policy/chain.js';
 import type { RoutingDecision } from '../routing/router.js';
@@ -83,6 +85,7 @@ export class AuditLogger implements ChainLink {
   private readonly event: string;
   private readonly logSelection: boolean;
   private readonly pending = new Map<string, Pending>();
+  private readonly routings = new WeakMap<RoutingDecision, AuditRouting>();
   private counter = 0;
 
   /**
@@ -137,7 +140,7 @@ export class AuditLogger implements ChainLink {
   }
 
   /**
-   * Writes the folded record for `requestId`.
+   * Writes the folded record for `requestId`, flushed to the trail file before returning.
    * @throws AuditError when the append fails (the caller must not deliver the response).
    */
   end(requestId: string, summary: RequestSummary): AuditRecord {
@@ -166,7 +169,9 @@ export class AuditLogger implements ChainLink {
       ...(summary.status === undefined ? {} : { status: summary.status }),
       latency_ms: summary.latencyMs,
     };
-    return this.trail.append(entry);
+    const record = this.trail.append(entry);
+    this.trail.flush();
+    return record;
   }
 
   /** Drops a pending request without writing (only for requests that never started work). */
@@ -187,7 +192,15 @@ export class AuditLogger implements ChainLink {
 
   private routingOf(state: ChainState): AuditRouting | undefined {
     const decision = state.data['data-routing-policy'] as RoutingDecision | undefined;
-    return decision === undefined ? undefined : auditRouting(decision, this.logSelection);
+    if (decision === undefined) return undefined;
+    // The router hands out one frozen decision per target: convert each once, not per record.
+    let routing = this.routings.get(decision);
+    if (routing === undefined) {
+      routing = auditRouting(decision, this.logSelection);
+      // Frozen, so the trail may cache its JSON too.
+      if (Object.isFrozen(decision)) this.routings.set(decision, (routing = Object.freeze(routing)));
+    }
+    return routing;
   }
 
   private nextId(): string {

@@ -23,9 +23,13 @@ export function algorithmFor(key: Buffer | undefined): HashAlgorithm {
   return key === undefined ? 'sha256' : 'hmac-sha256';
 }
 
-/** Turns the record (without `hash`; `prev` last) into a sealed line (no newline) and its hash. */
-export function seal(record: object, key: Buffer | undefined): { line: string; hash: string } {
-  const json = JSON.stringify(record);
+/**
+ * Turns a record's JSON (without `hash`; `prev` last) into a sealed line (no newline) and its hash.
+ *
+ * @example
+ * seal(JSON.stringify({ v: 1, seq: 1, prev: '' }), undefined).line // '{"v":1,"seq":1,"prev":"","hash":"..."}'
+ */
+export function seal(json: string, key: Buffer | undefined): { line: string; hash: string } {
   const prefix = json.slice(0, -1);
   const hash = digest(prefix, key);
   return { line: `${prefix}${HASH_MARK}${hash}"}`, hash };

@@ -79,8 +79,11 @@ export function createGatewayRuntime(pack: Pack | PackInput | string, options: R
         ...(options.maxBodyBytes === undefined ? {} : { maxBodyBytes: options.maxBodyBytes }),
       },
       close: () => {
-        audit?.trail.close();
-        engine.close();
+        try {
+          audit?.trail.close(); // writes queued records; throws if they could not be written
+        } finally {
+          engine.close();
+        }
       },
     };
   } catch (error) {

@@ -122,6 +122,8 @@ export class Router {
   private readonly compliant: readonly Target[];
   private readonly fallback: Target | undefined;
   private readonly noCompliant: RoutingDecision;
+  /** One frozen decision per compliant target: `route()` allocates nothing, and consumers (the audit logger) can cache what they derive from a decision. */
+  private readonly selected: ReadonlyMap<Target, RoutingDecision>;
 
   /** @throws RoutingError on duplicate target ids or an unknown fallback target id. */
   constructor(targets: readonly Target[], policy: RoutingPolicy) {
@@ -152,9 +154,10 @@ export class Router {
       }
     }
     const base = { rejected, sanitize: policy.sanitize_before_provider, tokenize: policy.tokenize_sensitive_fields };
-    this.noCompliant = this.fallback
-      ? { outcome: 'fallback', target: this.fallback, ...base }
-      : { outcome: 'blocked', ...base };
+    this.noCompliant = Object.freeze(
+      this.fallback ? { outcome: 'fallback', target: this.fallback, ...base } : { outcome: 'blocked', ...base },
+    );
+    this.selected = new Map(compliant.map((t) => [t, Object.freeze({ outcome: 'selected', target: t, ...base })]));
   }
 
   /** Picks a target for a request asking for `requestedModel` (a target id or model name). */
@@ -164,12 +167,6 @@ export class Router {
       requestedModel === undefined
         ? undefined
         : this.compliant.find((t) => t.id === requestedModel || t.model === requestedModel);
-    return {
-      outcome: 'selected',
-      target: byRequest ?? this.compliant[0]!,
-      rejected: this.rejected,
-      sanitize: this.policy.sanitize_before_provider,
-      tokenize: this.policy.tokenize_sensitive_fields,
-    };
+    return this.selected.get(byRequest ?? this.compliant[0]!)!;
   }
 }

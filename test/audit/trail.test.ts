@@ -1,5 +1,6 @@
 import fc from 'fast-check';
-import { appendFileSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { appendFileSync, existsSync, mkdtempSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -9,6 +10,7 @@ import { safeText } from '../../lib/audit/sanitize.js';
 import { AuditTrail } from '../../lib/audit/trail.js';
 import { verifyTrail } from '../../lib/audit/verify.js';
 
+const TSX = new URL('../../node_modules/tsx/dist/loader.mjs', import.meta.url).href;
 const fixedNow = () => new Date('2026-11-27T12:00:00.000Z');
 
 function entry(i: number, fields: Partial<AuditEntry> = {}): AuditEntry {
@@ -106,6 +108,82 @@ describe('AuditTrail', () => {
     expect(() => new AuditTrail({ path })).toThrow(
       new AuditError('ERR_AUDIT_CORRUPT', `${path}: last record cannot be trusted (not valid JSON (truncated or edited line)); run \`cardveil audit verify ${path}\``),
     );
+  });
+});
+
+describe('AuditTrail writes (batching and durability)', () => {
+  const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
+  const size = (path: string): number => (existsSync(path) ? statSync(path).size : 0);
+
+  it('with fsync never, writes the records of one turn together at its end, in order', async () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'cardveil-audit-')), 'a.jsonl');
+    const trail = new AuditTrail({ path, now: fixedNow });
+    const sealed = [trail.append(entry(1)), trail.append(entry(2)), trail.append(entry(3))];
+    expect(size(path)).toBe(0);
+    expect(trail.lastSeq).toBe(3);
+    expect(trail.head).toBe(sealed[2]!.hash);
+    await nextTurn();
+    expect(lines(path).map((l) => (JSON.parse(l) as { seq: number; hash: string }).hash)).toEqual(sealed.map((r) => r.hash));
+    trail.close();
+    expect(await verifyTrail(path)).toMatchObject({ ok: true, records: 3 });
+  });
+
+  it('writes without waiting for the turn once 64 KB are queued, and on flush()', () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'cardveil-audit-')), 'a.jsonl');
+    const trail = new AuditTrail({ path, now: fixedNow });
+    let n = 0;
+    while (size(path) === 0) trail.append(entry(++n));
+    const written = lines(path).length;
+    expect(written).toBe(n);
+    expect(size(path)).toBeGreaterThanOrEqual(64 * 1024);
+    trail.append(entry(++n));
+    expect(lines(path)).toHaveLength(written);
+    trail.flush();
+    expect(lines(path)).toHaveLength(n);
+    trail.close();
+  });
+
+  it('with fsync always, every record is in the file when append returns', () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'cardveil-audit-')), 'a.jsonl');
+    const trail = new AuditTrail({ path, fsync: 'always' });
+    trail.append(entry(1));
+    expect(lines(path)).toHaveLength(1);
+    trail.append(entry(2));
+    expect(lines(path)).toHaveLength(2);
+    trail.close();
+  });
+
+  it('writes queued records when the process exits before the end of the turn', () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'cardveil-audit-')), 'a.jsonl');
+    const trailModule = new URL('../../lib/audit/trail.ts', import.meta.url).href;
+    const script =
+      `const { AuditTrail } = await import(${JSON.stringify(trailModule)});` +
+      `const trail = new AuditTrail({ path: ${JSON.stringify(path)} });` +
+      `for (let i = 1; i <= 5; i++) trail.append(${JSON.stringify(entry(1))});` +
+      'process.exit(0);';
+    execFileSync(process.execPath, ['--import', TSX, '--input-type=module', '-e', script], { env: { ...process.env, NODE_OPTIONS: '' } });
+    expect(lines(path).map((l) => (JSON.parse(l) as { seq: number }).seq)).toEqual([1, 2, 3, 4, 5]);
+  });
+
+  it('fails closed after a write error: the error counts the lost records and every later append throws', async () => {
+    // /dev/full accepts the open and fails every write with ENOSPC.
+    const trail = new AuditTrail({ path: '/dev/full' });
+    trail.append(entry(1));
+    trail.append(entry(2));
+    await nextTurn();
+    const expected = new AuditError(
+      'ERR_AUDIT_WRITE',
+      'cannot append to audit trail /dev/full (2 sealed record(s) not written); the trail refuses further records until it is reopened',
+    );
+    expect(() => trail.append(entry(3))).toThrow(expected);
+    expect(() => trail.flush()).toThrow(expected);
+    expect(() => trail.close()).toThrow(expected);
+    expect(() => trail.append(entry(4))).toThrow(new AuditError('ERR_AUDIT_CLOSED', 'audit trail is closed'));
+    const always = new AuditTrail({ path: '/dev/full', fsync: 'always' });
+    expect(() => always.append(entry(1))).toThrow(
+      new AuditError('ERR_AUDIT_WRITE', 'cannot append to audit trail /dev/full (1 sealed record(s) not written); the trail refuses further records until it is reopened'),
+    );
+    expect(() => always.close()).toThrow(AuditError);
   });
 });
 

@@ -21,11 +21,12 @@ describe.each(engines)('seed pack with routing and audit links (%s engine)', (en
   const pack = loadPack(SEED);
   const dir = mkdtempSync(join(tmpdir(), 'cardveil-links-'));
   const trailPath = join(dir, 'audit.jsonl');
+  const audit = new AuditLogger(new AuditTrail({ path: trailPath }));
   const e = new PolicyEngine(pack, {
     engine,
     links: {
       'data-routing-policy': (p) => new RoutingLink(new Router(p.providers.targets, p.policy['data-routing-policy']!)),
-      'audit-logger': new AuditLogger(new AuditTrail({ path: trailPath })),
+      'audit-logger': audit,
     },
   });
 
@@ -41,6 +42,7 @@ describe.each(engines)('seed pack with routing and audit links (%s engine)', (en
     expect(blocked.verdict).toBe('blocked');
     expect(blocked.text).toBe('[BLOCKED:dlp-filter]');
 
+    audit.trail.flush(); // records of direct evaluations are written at the end of the turn
     const lines = readFileSync(trailPath, 'utf8').trim().split('\n');
     expect(lines).toHaveLength(2);
     const records = lines.map((l) => JSON.parse(l) as { verdict: string; actor: string; pack: { name: string } });

@@ -1,0 +1,65 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { recordJson, type UnsealedRecord } from '../../lib/audit/json.js';
+
+const text = fc.string({ unit: 'binary', maxLength: 24 }); // any code unit: quotes, controls, lone surrogates
+const num = fc.oneof(fc.double(), fc.integer(), fc.constantFrom(0, -0, 1e21, Number.NaN, Number.POSITIVE_INFINITY));
+
+const record: fc.Arbitrary<UnsealedRecord> = fc
+  .record({
+    seq: fc.nat(),
+    time: fc.constant('2026-11-28T01:02:03.456Z'),
+    event: text,
+    request_id: text,
+    actor: text,
+    source: text,
+    resource: text,
+    outcome: fc.constantFrom('success', 'failure'),
+    pack: fc.record({ name: text, version: text, hash: text }),
+    freezePack: fc.boolean(),
+    verdict: fc.constantFrom('allowed', 'redacted', 'blocked'),
+    reasons: fc.array(text, { maxLength: 3 }),
+    // Integer-like keys come first in both orders; the property checks JSON.stringify agrees.
+    counts: fc.dictionary(fc.oneof(text, fc.nat({ max: 20 }).map(String)), fc.nat(), { maxKeys: 4 }),
+    finding_types: fc.array(text, { maxLength: 3 }),
+    routing: fc.option(
+      fc.record({
+        outcome: fc.constantFrom('selected', 'fallback', 'blocked'),
+        target: fc.option(text, { nil: null }),
+        rejected: fc.array(fc.record({ id: text, reasons: fc.array(text, { maxLength: 2 }) }), { maxLength: 2 }),
+      }),
+      { nil: undefined },
+    ),
+    status: fc.option(fc.integer({ min: 100, max: 599 }), { nil: undefined }),
+    latency_ms: num,
+    alg: fc.constantFrom('sha256', 'hmac-sha256'),
+    prev: text,
+  })
+  .map(({ freezePack, routing, status, latency_ms, alg, prev, ...rest }) => {
+    // Key order as AuditTrail builds it: optional fields only when present, then the tail.
+    const r: Record<string, unknown> = { v: 1, ...rest, pack: freezePack ? Object.freeze(rest.pack) : rest.pack };
+    if (routing !== undefined) r.routing = routing;
+    if (status !== undefined) r.status = status;
+    Object.assign(r, { latency_ms, alg, prev });
+    return r as unknown as UnsealedRecord;
+  });
+
+describe('recordJson', () => {
+  it('writes exactly what JSON.stringify writes (property)', () => {
+    fc.assert(fc.property(record, (r) => recordJson(r) === JSON.stringify(r)), { numRuns: 500 });
+  });
+
+  it('reuses the JSON of a frozen pack, and re-reads an unfrozen one', () => {
+    const make = (pack: UnsealedRecord['pack']): UnsealedRecord => ({
+      v: 1, seq: 1, time: 't', event: 'e', request_id: 'r', actor: 'a', source: 's', resource: 'x', outcome: 'success',
+      pack, verdict: 'allowed', reasons: [], counts: {}, finding_types: [], latency_ms: 1, alg: 'sha256', prev: '',
+    });
+    const frozen = Object.freeze({ name: 'p', version: '1', hash: 'h' });
+    expect(recordJson(make(frozen))).toBe(JSON.stringify(make(frozen)));
+    expect(recordJson(make(frozen))).toBe(JSON.stringify(make(frozen)));
+    const open = { name: 'p', version: '1', hash: 'h' };
+    expect(recordJson(make(open))).toContain('"pack":{"name":"p","version":"1","hash":"h"}');
+    open.version = '2';
+    expect(recordJson(make(open))).toContain('"pack":{"name":"p","version":"2","hash":"h"}');
+  });
+});
