@@ -33,6 +33,9 @@ export const SCRUB_HELP = `Usage: cardveil scrub [options] [PATH ...]
 
 Remove card data from logs. With no PATH, reads stdin and writes stdout:
   cardveil scrub < app.log > app.clean.log
+When stdin pauses (a live "tail -f app.log | cardveil scrub"), complete lines that are safe to
+emit go out after 100 ms; a line ending in digits or holding a card-length number waits for the
+next line. A closed stdout ("... | head") ends the command quietly with exit 0.
 With PATHs (files or directories, recursive), writes to -o DIR or rewrites in place.
 Gzip input (detected by content) gives gzip output. Binary data and invalid UTF-8 pass through
 byte for byte except redacted spans.
@@ -63,7 +66,9 @@ directory given) are skipped.
 Options:
       --format FORMAT       text (default), json or sarif
   -o, --output FILE         write the report to FILE instead of stdout
-      --sensitivity LEVEL   standard (default), high or restricted
+      --pack FILE           policy pack (YAML): scan with its detectors and DLP filter
+                            (patterns, blocked terms, sensitivity), like scrub --pack
+      --sensitivity LEVEL   standard (default, or the pack's), high or restricted
       --engine ENGINE       auto (default), hyperscan or javascript
       --include-masked      also report already-masked card numbers (they never fail the scan)
       --ignore-file FILE    extra gitignore-style patterns

@@ -23,6 +23,13 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
 /** Runs the CLI; resolves with the exit code (never throws). */
 export async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
+  // A reader that stops early (`cardveil scan . | head`) closes stdout. Without a listener the
+  // next write would crash the process with a stack trace. A closed pipe is the reader's choice
+  // (the command's own exit code stands); any other write error is an I/O failure.
+  let stdoutError: NodeJS.ErrnoException | undefined;
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    stdoutError ??= error;
+  });
   try {
     if (name === undefined || name === '-h' || name === '--help' || name === 'help') {
       (name === undefined ? process.stderr : process.stdout).write(MAIN_HELP);
@@ -35,7 +42,9 @@ export async function main(argv: string[]): Promise<number> {
     const load = COMMANDS[name];
     if (!load) throw new CliError('ERR_USAGE', `unknown command "${name}" (run cardveil --help)`);
     const command = await load();
-    return await command(rest);
+    const code = await command(rest);
+    if (stdoutError && stdoutError.code !== 'EPIPE') throw new CliError('ERR_IO', `cannot write to stdout: ${stdoutError.message}`);
+    return code;
   } catch (error) {
     const cliError = toCliError(error);
     process.stderr.write(`cardveil: ${cliError.message}\n`);

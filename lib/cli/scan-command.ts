@@ -7,15 +7,20 @@ import { writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { Detector } from '../detectors/detector.js';
 import type { Sensitivity } from '../detectors/types.js';
+import { createDetector, detectorOptions } from '../policy/detection.js';
+import { loadPack } from '../policy/load.js';
 import { CliError, toCliError, usage } from './errors.js';
 import { EXIT } from './exit-codes.js';
 import { SCAN_HELP } from './help.js';
 import { scanFile, type ScanFinding } from './scan-file.js';
 import { toSarif } from './sarif.js';
-import { parseEngine } from './scrubber.js';
+import { parseEngine, type EngineChoice } from './scrubber.js';
 import { listInputFiles } from './walk.js';
 
 type ScanFormat = 'text' | 'json' | 'sarif';
+
+/** Findings of a pack's DLP filter: the text report names the pattern (never the matched value). */
+const DLP_TYPES: ReadonlySet<string> = new Set(['custom', 'blocked_term']);
 
 export async function scanCommand(argv: string[]): Promise<number> {
   const { values, positionals } = parse(argv);
@@ -24,16 +29,11 @@ export async function scanCommand(argv: string[]): Promise<number> {
     return EXIT.OK;
   }
   const format = oneOf<ScanFormat>('--format', values.format, ['text', 'json', 'sarif'], 'text');
-  const sensitivity = oneOf<Sensitivity>('--sensitivity', values.sensitivity, ['standard', 'high', 'restricted'], 'standard');
+  const sensitivity =
+    values.sensitivity === undefined ? undefined : oneOf<Sensitivity>('--sensitivity', values.sensitivity, ['standard', 'high', 'restricted'], 'standard');
   const engine = parseEngine(values.engine);
   const includeMasked = values['include-masked'] === true;
-
-  let detector: Detector;
-  try {
-    detector = new Detector({ sensitivity, engine });
-  } catch (error) {
-    throw new CliError('ERR_CONFIG', `bad configuration: ${(error as Error).message}`, { cause: error });
-  }
+  const detector = createScanDetector(values.pack, sensitivity, engine);
   const files = await listInputFiles(positionals.length > 0 ? positionals : ['.'], {
     ...(values['ignore-file'] ? { ignoreFiles: values['ignore-file'] } : {}),
     ...(values['no-ignore'] ? { noIgnore: true } : {}),
@@ -58,11 +58,28 @@ export async function scanCommand(argv: string[]): Promise<number> {
   return findings.some((f) => f.type !== 'masked_pan') ? EXIT.FINDINGS : EXIT.OK;
 }
 
+/**
+ * The detector a scan uses: the built-in card detectors, or with `--pack` the pack's own detector
+ * (its sensitivity, its DLP filter's patterns and blocked terms), exactly what `scrub --pack`
+ * acts on. An explicit `--sensitivity` overrides the pack's. Every failure here is configuration.
+ */
+function createScanDetector(pack: string | undefined, sensitivity: Sensitivity | undefined, engine: EngineChoice): Detector {
+  try {
+    if (pack === undefined) return new Detector({ sensitivity: sensitivity ?? 'standard', engine });
+    const loaded = loadPack(pack);
+    if (!loaded.pack.enabled) throw new Error(`pack "${loaded.pack.name}" is disabled (pack.enabled: false); refusing to run it`);
+    return sensitivity === undefined ? createDetector(loaded, engine) : new Detector({ ...detectorOptions(loaded, engine), sensitivity });
+  } catch (error) {
+    throw new CliError('ERR_CONFIG', `bad configuration: ${(error as Error).message}`, { cause: error });
+  }
+}
+
 function render(format: ScanFormat, findings: readonly ScanFinding[], fileCount: number, quiet: boolean): string {
   if (format === 'sarif') return JSON.stringify(toSarif(findings, version()), null, 2) + '\n';
   if (format === 'json') return JSON.stringify({ files: fileCount, findings }, null, 2) + '\n';
   const lines = findings.map(
-    (f) => `${f.file}:${f.line}:${f.column}: ${f.type}${f.brand ? ` ${f.brand}` : ''} ${f.masked}${f.testCard ? ' (test card)' : ''}`,
+    (f) =>
+      `${f.file}:${f.line}:${f.column}: ${f.type}${f.brand ? ` ${f.brand}` : ''}${DLP_TYPES.has(f.type) ? ` ${f.detector}` : ''} ${f.masked}${f.testCard ? ' (test card)' : ''}`,
   );
   if (!quiet) {
     const files = new Set(findings.map((f) => f.file)).size;
@@ -81,6 +98,7 @@ function parse(argv: string[]) {
         format: { type: 'string' },
         output: { type: 'string', short: 'o' },
         sensitivity: { type: 'string' },
+        pack: { type: 'string' },
         engine: { type: 'string' },
         'include-masked': { type: 'boolean' },
         'ignore-file': { type: 'string', multiple: true },

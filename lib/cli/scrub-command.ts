@@ -52,6 +52,7 @@ export async function scrubCommand(argv: string[]): Promise<number> {
 
   const scrubber = createScrubber(values.pack, engine);
   const started = Date.now();
+  const cpuAtStart = process.cpuUsage();
   const files: FileReport[] = [];
   const totals = emptySummary();
   const pool = threads > 1 ? new ScrubPool(scrubber, { threads }) : undefined;
@@ -59,10 +60,18 @@ export async function scrubCommand(argv: string[]): Promise<number> {
   try {
     if (positionals.length === 0) {
       const progress = new Progress({ stream: process.stderr, env: process.env, enabled: !values['no-progress'] });
-      const result = await scrubStreamParallel(process.stdin, process.stdout, {
-        ...common,
-        onProgress: (bytes) => progress.update(bytes, 'stdin'),
-      }).finally(() => progress.done());
+      let result;
+      try {
+        result = await scrubStreamParallel(process.stdin, process.stdout, {
+          ...common,
+          onProgress: (bytes) => progress.update(bytes, 'stdin'),
+        }).finally(() => progress.done());
+      } catch (error) {
+        // The reader went away (`cardveil scrub < big.log | head`): it has all it wanted, and
+        // nothing unscrubbed was written. Stop quietly, like other filters.
+        if ((error as { code?: unknown }).code === 'EPIPE') return EXIT.OK;
+        throw error;
+      }
       addSummary(totals, result);
       files.push(fileReport('-', '-', result.gzip, result));
     } else {
@@ -102,7 +111,7 @@ export async function scrubCommand(argv: string[]): Promise<number> {
 
   const elapsedMs = Date.now() - started;
   if (values.report !== undefined) {
-    const report = { command: 'scrub', format, threads, elapsedMs, totals, files };
+    const report = { command: 'scrub', format, threads, elapsedMs, resources: resourcesSince(cpuAtStart), totals, files };
     await writeFile(values.report, JSON.stringify(report, null, 2) + '\n').catch((error: unknown) => {
       throw toCliError(error, `cannot write report ${values.report}`);
     });
@@ -114,6 +123,15 @@ export async function scrubCommand(argv: string[]): Promise<number> {
     return EXIT.SOFTWARE;
   }
   return EXIT.OK;
+}
+
+/**
+ * What the scrub cost: CPU time since `cpuAtStart` (user + system, every thread, so worker time
+ * counts) and the peak resident set of the whole run. For the benchmark and capacity planning.
+ */
+function resourcesSince(cpuAtStart: NodeJS.CpuUsage): { cpuMs: number; maxRssBytes: number } {
+  const cpu = process.cpuUsage(cpuAtStart);
+  return { cpuMs: Math.round((cpu.user + cpu.system) / 1e3), maxRssBytes: process.resourceUsage().maxRSS * 1024 };
 }
 
 function parse(argv: string[]) {

@@ -41,6 +41,14 @@ export const DEFAULT_MAX_HOLDBACK_BYTES = 64 << 20;
 /** Candidate newlines verified per search before waiting for more data. */
 const MAX_CHECKS_PER_SEARCH = 64;
 const NEWLINE = 0x0a;
+const CR = 0x0d;
+const SPACE = 0x20;
+const TAB = 0x09;
+const DASH = 0x2d;
+/** Bytes before an idle cut searched for a card-length digit run (see `findIdleCut`). */
+const IDLE_REACH = 256;
+/** The shortest card number (Maestro): a digit run this long may be a PAN awaiting its CVV. */
+const CARD_DIGITS = 12;
 
 export class Segmenter {
   readonly segmentBytes: number;
@@ -49,23 +57,11 @@ export class Segmenter {
   readonly #check: CutCheck;
   #held: Buffer[] = [];
   #heldBytes = 0;
-  #lastOwned = false;
   /** Next search starts once this many bytes are held (grows after a failed search). */
   #searchAt: number;
 
   constructor(check: CutCheck, options: SegmenterOptions = {}) {
-    this.segmentBytes = positiveInteger('segmentBytes', options.segmentBytes ?? DEFAULT_SEGMENT_BYTES);
-    this.contextBytes = positiveInteger('contextBytes', options.contextBytes ?? DEFAULT_CONTEXT_BYTES);
-    this.maxHoldbackBytes = positiveInteger(
-      'maxHoldbackBytes',
-      options.maxHoldbackBytes ?? DEFAULT_MAX_HOLDBACK_BYTES,
-    );
-    if (this.maxHoldbackBytes < this.segmentBytes + this.contextBytes) {
-      throw new StreamError(
-        'ERR_INVALID_ARGUMENT',
-        `Expected maxHoldbackBytes >= segmentBytes + contextBytes (${this.segmentBytes + this.contextBytes}) but received ${this.maxHoldbackBytes}`,
-      );
-    }
+    ({ segmentBytes: this.segmentBytes, contextBytes: this.contextBytes, maxHoldbackBytes: this.maxHoldbackBytes } = segmenterLimits(options));
     this.#check = check;
     this.#searchAt = this.segmentBytes;
   }
@@ -75,15 +71,6 @@ export class Segmenter {
     return this.#heldBytes;
   }
 
-  /**
-   * True when the last segment returned by `push` lives in memory that nothing else references
-   * (a buffer the segmenter allocated, starting at offset 0): the caller may transfer its
-   * ArrayBuffer to a worker instead of copying it. Caller-owned chunks are never reported owned.
-   */
-  get lastSegmentOwned(): boolean {
-    return this.#lastOwned;
-  }
-
   /** Adds input; returns a segment that is safe to scrub on its own, or null to wait for more. */
   push(chunk: Uint8Array): Buffer | null {
     if (chunk.length === 0) return null;
@@ -91,19 +78,16 @@ export class Segmenter {
     this.#heldBytes += chunk.length;
     if (this.#heldBytes < this.#searchAt) return null;
 
-    const concatenated = this.#held.length > 1;
-    const held = concatenated ? Buffer.concat(this.#held, this.#heldBytes) : this.#held[0]!;
+    const held = this.#held.length > 1 ? Buffer.concat(this.#held, this.#heldBytes) : this.#held[0]!;
     this.#held = [held];
-    this.#lastOwned = false;
-    const cut = this.#findCut(held);
+    const cut = findSafeCut(held, this.contextBytes, this.#check);
     if (cut > 0) {
       // The rest is copied out (it is small: under a line plus the context window), so the
-      // segment is the only view of `held` and may be handed over whole.
+      // segment (and an output that is a view of it) shares no memory with later input.
       const rest = Buffer.from(held.subarray(cut));
       this.#held = rest.length > 0 ? [rest] : [];
       this.#heldBytes = rest.length;
       this.#searchAt = this.segmentBytes;
-      this.#lastOwned = concatenated && held.byteOffset === 0 && held.buffer.byteLength === held.length;
       return held.subarray(0, cut);
     }
     if (this.#heldBytes > this.maxHoldbackBytes) {
@@ -118,28 +102,93 @@ export class Segmenter {
 
   /** Ends input; returns everything still held (scrubbed whole, so always exact). */
   end(): Buffer | null {
-    this.#lastOwned = false;
     const rest = this.#held.length === 1 ? this.#held[0]! : Buffer.concat(this.#held, this.#heldBytes);
     this.#held = [];
     this.#heldBytes = 0;
     return rest.length > 0 ? rest : null;
   }
+}
 
-  /** The last verified cut (offset just past a newline) with a full context window after it, or -1. */
-  #findCut(held: Buffer): number {
-    const k = this.contextBytes;
-    let from = held.length - k - 1;
-    for (let checks = 0; checks < MAX_CHECKS_PER_SEARCH && from >= 0; checks++) {
-      const newline = held.lastIndexOf(NEWLINE, from);
-      if (newline < 0) return -1;
-      const cut = newline + 1;
-      const lo = Math.max(0, cut - k);
-      const hi = cut + k;
-      if (this.#check(held.subarray(lo, cut), held.subarray(cut, hi), held.subarray(lo, hi))) return cut;
-      from = newline - 1;
-    }
-    return -1;
+/**
+ * The last verified cut in `held` (an offset just past a newline, with a full context window after
+ * it), or -1. Checks at most 64 candidate newlines, from the end backwards.
+ */
+export function findSafeCut(held: Buffer, contextBytes: number, check: CutCheck): number {
+  const k = contextBytes;
+  let from = held.length - k - 1;
+  for (let checks = 0; checks < MAX_CHECKS_PER_SEARCH && from >= 0; checks++) {
+    const newline = held.lastIndexOf(NEWLINE, from);
+    if (newline < 0) return -1;
+    const cut = newline + 1;
+    const lo = Math.max(0, cut - k);
+    const hi = cut + k;
+    if (check(held.subarray(lo, cut), held.subarray(cut, hi), held.subarray(lo, hi))) return cut;
+    from = newline - 1;
   }
+  return -1;
+}
+
+/**
+ * A cut for when input has stopped arriving for a while (a live tail): the last newline before
+ * which everything can be emitted without the input still to come, or -1.
+ *
+ * The usual check runs with whatever follows the cut so far as its right side. In addition, the
+ * bytes just before the cut must hold nothing a later line could still change: no digit right
+ * before the line break (a card number wrapped across lines) and no card-length digit run in the
+ * last 256 bytes (a PAN whose CVV or expiry may come next, or that a later line could confirm).
+ * Such lines wait for the next line instead, so a card number split across chunks or lines is
+ * still caught; everything before them goes out.
+ */
+export function findIdleCut(held: Buffer, contextBytes: number, check: CutCheck): number {
+  const k = contextBytes;
+  let from = held.length - 1;
+  for (let checks = 0; checks < MAX_CHECKS_PER_SEARCH && from >= 0; checks++) {
+    const newline = held.lastIndexOf(NEWLINE, from);
+    if (newline < 0) return -1;
+    const cut = newline + 1;
+    if (!unsettled(held, cut)) {
+      const lo = Math.max(0, cut - k);
+      const hi = Math.min(held.length, cut + k);
+      if (check(held.subarray(lo, cut), held.subarray(cut, hi), held.subarray(lo, hi))) return cut;
+    }
+    from = newline - 1;
+  }
+  return -1;
+}
+
+/** True when the line ending at `cut` could still be scrubbed differently once more input follows. */
+function unsettled(held: Buffer, cut: number): boolean {
+  let end = cut - 2; // the byte before the newline
+  while (end >= 0 && (held[end] === CR || held[end] === SPACE || held[end] === TAB)) end--;
+  if (end >= 0 && isDigit(held[end]!)) return true;
+  let digits = 0;
+  for (let i = Math.max(0, cut - IDLE_REACH); i < cut; i++) {
+    const c = held[i]!;
+    if (isDigit(c)) {
+      if (++digits >= CARD_DIGITS) return true;
+    } else if (!((c === SPACE || c === DASH) && i > 0 && isDigit(held[i - 1]!))) {
+      digits = 0; // one space or dash between digits keeps a run going (4111 1111 ...)
+    }
+  }
+  return false;
+}
+
+function isDigit(c: number): boolean {
+  return c >= 0x30 && c <= 0x39;
+}
+
+/** The options with their defaults, validated (typed `ERR_INVALID_ARGUMENT` errors). */
+export function segmenterLimits(options: SegmenterOptions): Required<SegmenterOptions> {
+  const segmentBytes = positiveInteger('segmentBytes', options.segmentBytes ?? DEFAULT_SEGMENT_BYTES);
+  const contextBytes = positiveInteger('contextBytes', options.contextBytes ?? DEFAULT_CONTEXT_BYTES);
+  const maxHoldbackBytes = positiveInteger('maxHoldbackBytes', options.maxHoldbackBytes ?? DEFAULT_MAX_HOLDBACK_BYTES);
+  if (maxHoldbackBytes < segmentBytes + contextBytes) {
+    throw new StreamError(
+      'ERR_INVALID_ARGUMENT',
+      `Expected maxHoldbackBytes >= segmentBytes + contextBytes (${segmentBytes + contextBytes}) but received ${maxHoldbackBytes}`,
+    );
+  }
+  return { segmentBytes, contextBytes, maxHoldbackBytes };
 }
 
 function positiveInteger(name: string, value: number): number {

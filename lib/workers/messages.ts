@@ -16,6 +16,8 @@ export type ScrubReply =
       readonly counts: Record<string, number>;
       readonly findings: number;
       readonly reasons: readonly { readonly code: string }[];
+      /** The task's segment, handed back (transferred) so its memory can be reused. */
+      readonly segment: Uint8Array;
     }
   | { readonly id: number; readonly error: { readonly code: string; readonly message: string } };
 

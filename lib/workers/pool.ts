@@ -27,9 +27,15 @@ export interface ScrubPoolOptions {
   readonly threads?: number;
 }
 
+/** A segment's result; `memory` is the segment's own memory back, when it was transferred. */
+export interface PoolOutcome extends ScrubOutcome<Buffer> {
+  readonly memory?: ArrayBuffer;
+}
+
 interface Pending {
   readonly task: ScrubTask;
-  readonly resolve: (result: ScrubOutcome<Buffer>) => void;
+  readonly transfer: boolean;
+  readonly resolve: (result: PoolOutcome) => void;
   readonly reject: (error: Error) => void;
 }
 
@@ -74,15 +80,17 @@ export class ScrubPool {
 
   /**
    * Scrubs one segment (whole lines) on a worker. The bytes are copied, unless `transfer` is set:
-   * then the segment's whole ArrayBuffer moves to the worker (no copy) and is detached here, so
-   * only pass it for memory nothing else uses (see `Segmenter.lastSegmentOwned`).
+   * then the segment's whole ArrayBuffer moves to the worker (no copy), is detached here, and comes
+   * back as the result's `memory` (the output may be a view of it); only pass it for memory
+   * nothing else uses.
    */
-  run(segment: Uint8Array, format: ScrubFormat, options: { transfer?: boolean } = {}): Promise<ScrubOutcome<Buffer>> {
+  run(segment: Uint8Array, format: ScrubFormat, options: { transfer?: boolean } = {}): Promise<PoolOutcome> {
     if (this.#closed) return Promise.reject(new StreamError('ERR_POOL_CLOSED', 'The scrub pool is closed'));
     if (this.#failure) return Promise.reject(this.#failure);
-    const owned = options.transfer && segment.byteOffset === 0 ? segment : new Uint8Array(segment);
+    const transfer = options.transfer === true && segment.byteOffset === 0;
+    const owned = transfer ? segment : new Uint8Array(segment);
     return new Promise((resolve, reject) => {
-      this.#queue.push({ task: { id: this.#nextId++, segment: owned, format }, resolve, reject });
+      this.#queue.push({ task: { id: this.#nextId++, segment: owned, format }, transfer, resolve, reject });
       this.#dispatch();
     });
   }
@@ -117,7 +125,8 @@ export class ScrubPool {
       return;
     }
     const output = Buffer.from(reply.output.buffer, reply.output.byteOffset, reply.output.byteLength);
-    pending.resolve({ output, verdict: reply.verdict, counts: reply.counts, findings: reply.findings, reasons: reply.reasons });
+    const result = { output, verdict: reply.verdict, counts: reply.counts, findings: reply.findings, reasons: reply.reasons };
+    pending.resolve(pending.transfer ? { ...result, memory: reply.segment.buffer as ArrayBuffer } : result);
     this.#dispatch();
   }
 

@@ -3,8 +3,8 @@
  * `scrubFileParallel` (file to file, atomic, gzip-aware) and `scrubStreamParallel` (any Readable
  * to any Writable, e.g. stdin to stdout).
  */
-import { createReadStream, createWriteStream } from 'node:fs';
-import { chmod, rename, stat, unlink } from 'node:fs/promises';
+import { createWriteStream } from 'node:fs';
+import { chmod, open, rename, unlink, type FileHandle } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { finished, pipeline } from 'node:stream/promises';
@@ -15,7 +15,7 @@ import type { SegmenterOptions } from '../stream/segmenter.js';
 import type { ScrubSummary } from '../stream/summary.js';
 import type { BufferScrubber, ScrubFormat } from '../stream/types.js';
 import { decodeInput } from './gzip.js';
-import { scrubInto } from './pipeline.js';
+import { scrubInto, type ByteSource } from './pipeline.js';
 import { ScrubPool, type WorkerDataSource } from './pool.js';
 
 type ScrubberCreateOptions = NonNullable<Parameters<typeof Scrubber.create>[0]>;
@@ -30,10 +30,15 @@ export interface ParallelScrubOptions extends SegmenterOptions {
   /** A pool to reuse across calls (then `threads` is ignored and the pool is left open). */
   readonly pool?: ScrubPool;
   readonly format?: ScrubFormat;
-  /** Read size. Default 1 MiB. */
+  /** Read size of gzip input (plain files are read a segment at a time). Default 1 MiB. */
   readonly readBytes?: number;
   /** Input bytes consumed so far (decompressed), after each segment is written. */
   readonly onProgress?: (bytesIn: number) => void;
+  /**
+   * Streams only: when input pauses for this many ms, write the lines that are already safe to
+   * emit (a live tail). Default 100; `Infinity`: wait for a full segment or the end.
+   */
+  readonly flushIdleMs?: number;
 }
 
 export interface ParallelScrubOutcome extends ScrubSummary {
@@ -61,21 +66,29 @@ export async function scrubFileParallel(
   outputPath: string,
   options: ParallelScrubOptions = {},
 ): Promise<ParallelScrubOutcome> {
-  const { mode } = await stat(inputPath);
-  const temporary = join(dirname(outputPath), `.${basename(outputPath)}.cardveil-${process.pid}-${Date.now().toString(36)}.tmp`);
-  const output = createWriteStream(temporary, { flags: 'wx', mode: 0o600 });
+  const input = await open(inputPath, 'r');
   try {
-    const input = createReadStream(inputPath, { highWaterMark: options.readBytes ?? DEFAULT_READ_BYTES });
-    const result = await scrubStreamParallel(input, output, options);
-    output.end();
-    await finished(output);
-    await chmod(temporary, mode & 0o7777);
-    await rename(temporary, outputPath);
-    return result;
-  } catch (error) {
-    output.destroy();
-    await unlink(temporary).catch(() => {});
-    throw error;
+    const { mode } = await input.stat();
+    const temporary = join(dirname(outputPath), `.${basename(outputPath)}.cardveil-${process.pid}-${Date.now().toString(36)}.tmp`);
+    const output = createWriteStream(temporary, { flags: 'wx', mode: 0o600 });
+    try {
+      // Plain files are read straight into the pipeline's memory; gzip goes through zlib.
+      const decoded = (await isGzip(input))
+        ? await decodeInput(input.createReadStream({ highWaterMark: options.readBytes ?? DEFAULT_READ_BYTES, autoClose: false }))
+        : { gzip: false, source: input };
+      const result = await scrubSource(decoded.source, decoded.gzip, output, options);
+      output.end();
+      await finished(output);
+      await chmod(temporary, mode & 0o7777);
+      await rename(temporary, outputPath);
+      return result;
+    } catch (error) {
+      output.destroy();
+      await unlink(temporary).catch(() => {});
+      throw error;
+    }
+  } finally {
+    await input.close();
   }
 }
 
@@ -88,8 +101,12 @@ export async function scrubStreamParallel(
   output: Writable,
   options: ParallelScrubOptions = {},
 ): Promise<ParallelScrubOutcome> {
+  const { gzip, source } = await decodeInput(input);
+  return scrubSource(source, gzip, output, options);
+}
+
+function scrubSource(source: ByteSource, gzip: boolean, output: Writable, options: ParallelScrubOptions): Promise<ParallelScrubOutcome> {
   return withPool(options, async (scrubber, pool) => {
-    const { gzip, source } = await decodeInput(input);
     const run = (sink: Writable): Promise<ScrubSummary> =>
       scrubInto(source, sink, {
         ...options,
@@ -104,6 +121,13 @@ export async function scrubStreamParallel(
     await piped;
     return { ...summary, gzip };
   });
+}
+
+/** True when the file starts with the gzip magic bytes (read in place: the file position stays 0). */
+async function isGzip(file: FileHandle): Promise<boolean> {
+  const head = Buffer.alloc(2);
+  const { bytesRead } = await file.read(head, 0, 2, 0);
+  return bytesRead === 2 && head[0] === 0x1f && head[1] === 0x8b;
 }
 
 async function withPool<T>(

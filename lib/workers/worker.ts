@@ -17,8 +17,9 @@ port.on('message', (task: ScrubTask) => {
   try {
     const result = scrubSegment(scrubber, task.segment, task.format);
     const output = ownedBytes(result.output);
-    reply = { id: task.id, output, verdict: result.verdict, counts: result.counts, findings: result.findings, reasons: result.reasons ?? [] };
-    transfer = [output.buffer as ArrayBuffer];
+    reply = { id: task.id, output, verdict: result.verdict, counts: result.counts, findings: result.findings, reasons: result.reasons ?? [], segment: task.segment };
+    // The output may be a view of the segment's memory (nothing redacted): transfer it once.
+    transfer = output.buffer === task.segment.buffer ? [output.buffer as ArrayBuffer] : [output.buffer as ArrayBuffer, task.segment.buffer as ArrayBuffer];
   } catch (error) {
     // Only the code and message cross back; the segment's content never appears in either.
     const code = typeof (error as { code?: unknown }).code === 'string' ? (error as { code: string }).code : 'ERR_SCRUB';
