@@ -157,10 +157,11 @@ export function leftContext(b: Uint8Array, start: number): LeftContext {
   const wordEnd = p;
   // Stop the word at spaces; keep `_`, `-`, `.` inside keys such as card_number or card-no.
   while (p > 0 && wordEnd - p < 32 && (isAlnum(b[p - 1]) || ((b[p - 1] === 0x5f || b[p - 1] === 0x2d) && p - 1 > 0 && isAlnum(b[p - 2])))) p--;
-  let raw = '';
-  for (let i = p; i < wordEnd; i++) raw += String.fromCharCode(b[i]!);
   // Leading digits of the word (an adjacent number) are not part of a key.
-  let word = raw.replace(/^[0-9]+/, '');
+  let keyStart = p;
+  while (keyStart < wordEnd && isDigit(b[keyStart])) keyStart++;
+  let word = '';
+  for (let i = keyStart; i < wordEnd; i++) word += String.fromCharCode(b[i]!);
   // A generic word takes its meaning from the word before: "order number", "card no", "transaction id".
   if (GENERIC.has(word.toLowerCase())) {
     let q = p;
@@ -172,7 +173,7 @@ export function leftContext(b: Uint8Array, start: number): LeftContext {
   const glued = delimiters.length === 0 && wordEnd === start && isAlpha(b[start - 1]);
   // `%B` is the track 1 start sentinel and format code: a card number follows, even when the rest
   // of the track is truncated or does not parse.
-  const track1 = raw === 'B' && b[p - 1] === 0x25;
+  const track1 = wordEnd - p === 1 && b[p] === 0x42 && b[p - 1] === 0x25;
   return { glued: glued && !track1, delimiters, word: word.toLowerCase(), kind: track1 ? 'positive' : classifyKey(word), phone, currency, marked };
 }
 

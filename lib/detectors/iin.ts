@@ -133,20 +133,34 @@ export const IIN_TABLE: readonly IinRange[] = [
   row('other', '9860', '9860', [16], 'Humo'),
 ];
 
-/** Rows by PAN length, then by first digit, in table order (brandOf runs once per card window). */
-let byLengthAndDigit: (readonly IinRange[])[][] | undefined;
+/** A table row with its prefixes as numbers, for comparisons without strings. */
+interface NumericRow {
+  readonly range: IinRange;
+  readonly width: number;
+  readonly from: number;
+  readonly to: number;
+}
 
-function rowsFor(length: number, firstDigit: number): readonly IinRange[] {
+/** The widest prefix in the table (Elo, Hipercard, Verve, Troy: 6 digits). */
+const MAX_PREFIX = Math.max(...IIN_TABLE.map((r) => r.from.length));
+
+/** Rows by PAN length, then by first digit, in table order (brandOf runs once per card window). */
+let byLengthAndDigit: NumericRow[][][] | undefined;
+
+function rowsFor(length: number, firstDigit: number): readonly NumericRow[] {
   if (!byLengthAndDigit) {
-    byLengthAndDigit = Array.from({ length: 20 }, () => Array.from({ length: 10 }, () => [] as IinRange[]));
+    byLengthAndDigit = Array.from({ length: 20 }, () => Array.from({ length: 10 }, () => [] as NumericRow[]));
     for (const range of IIN_TABLE) {
+      const row = { range, width: range.from.length, from: Number(range.from), to: Number(range.to) };
       for (const l of range.lengths) {
-        for (let d = Number(range.from[0]); d <= Number(range.to[0]); d++) (byLengthAndDigit[l]![d] as IinRange[]).push(range);
+        for (let d = Number(range.from[0]); d <= Number(range.to[0]); d++) byLengthAndDigit[l]![d]!.push(row);
       }
     }
   }
   return byLengthAndDigit[length]?.[firstDigit] ?? [];
 }
+
+const POW10 = [1, 10, 100, 1000, 10000, 100000, 1000000];
 
 /**
  * The brand of a PAN (digits only): the longest-prefix row of the table that issues its length.
@@ -156,13 +170,18 @@ function rowsFor(length: number, firstDigit: number): readonly IinRange[] {
  * brandOf('378282246310005') // 'amex'
  */
 export function brandOf(pan: string): CardBrand | undefined {
-  let best: IinRange | undefined;
-  for (const range of rowsFor(pan.length, pan.charCodeAt(0) - 0x30)) {
-    const prefix = pan.slice(0, range.from.length);
-    if (prefix.length !== range.from.length || prefix < range.from || prefix > range.to) continue;
-    if (!best || range.from.length > best.from.length) best = range;
+  // The first MAX_PREFIX digits as a number; a row's prefix is its leading `width` digits.
+  const digits = Math.min(MAX_PREFIX, pan.length);
+  let head = 0;
+  for (let i = 0; i < digits; i++) head = head * 10 + (pan.charCodeAt(i) - 0x30);
+  let best: NumericRow | undefined;
+  for (const row of rowsFor(pan.length, pan.charCodeAt(0) - 0x30)) {
+    if (row.width > digits) continue;
+    const prefix = Math.floor(head / POW10[digits - row.width]!);
+    if (prefix < row.from || prefix > row.to) continue;
+    if (!best || row.width > best.width) best = row;
   }
-  return best?.brand;
+  return best?.range.brand;
 }
 
 /**

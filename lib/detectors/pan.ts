@@ -24,7 +24,7 @@ import { expiryAfterPan, expiryAtTrigger } from './expiry.js';
 import { brandOf } from './iin.js';
 import { isTestCard, luhn } from './luhn.js';
 import { keepBest } from './overlaps.js';
-import { decodeAt, isAlnum, isAlpha, isDigit, isSeparator, prevStart } from './text.js';
+import { codePointAt, decodeAt, isAlnum, isAlpha, isDigit, isSeparator, prevStart } from './text.js';
 import type { CardBrand, Sensitivity } from './types.js';
 
 /** A confirmed PAN, offsets in the scanned bytes (or in a normalised region's bytes). */
@@ -81,6 +81,60 @@ interface Neighbour {
   readonly gap: number[];
 }
 
+const NO_GROUPS: Neighbour[] = [];
+
+/**
+ * Where the digits before the gap that ends at `p` end: a gap of 1 to MAX_GAP separators without a
+ * line break, with a digit before it. -1 when nothing of the run precedes `p`. Allocation-free.
+ */
+function gapBefore(b: Uint8Array, p: number): number {
+  let q = p;
+  let units = 0;
+  while (units < MAX_GAP && q > 0) {
+    const c = b[q - 1]!;
+    if (c < 0x80) {
+      if (!isSeparator(c) || c === 0x0a || c === 0x0d) return c === 0x0a || c === 0x0d ? -1 : units > 0 && isDigit(c) ? q : -1;
+      q--;
+    } else {
+      const s = prevStart(b, q);
+      if (!isSeparator(codePointAt(b, s))) break;
+      q = s;
+    }
+    units++;
+  }
+  return units > 0 && isDigit(b[q - 1]) ? q : -1;
+}
+
+/** Where the digits after the gap that starts at `p` begin, or -1 (the mirror of `gapBefore`). */
+function gapAfter(b: Uint8Array, p: number): number {
+  let q = p;
+  let units = 0;
+  while (units < MAX_GAP && q < b.length) {
+    const c = b[q]!;
+    if (c < 0x80) {
+      if (!isSeparator(c) || c === 0x0a || c === 0x0d) return c === 0x0a || c === 0x0d ? -1 : units > 0 && isDigit(c) ? q : -1;
+      q++;
+    } else {
+      const cp = codePointAt(b, q);
+      if (!isSeparator(cp)) break;
+      q += cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4;
+    }
+    units++;
+  }
+  return units > 0 && isDigit(b[q]) ? q : -1;
+}
+
+/** The code points of `b[from..to)` (a gap of separators). */
+function codePoints(b: Uint8Array, from: number, to: number): number[] {
+  const out: number[] = [];
+  for (let i = from; i < to; ) {
+    const [cp, len] = decodeAt(b, i);
+    out.push(cp);
+    i += len;
+  }
+  return out;
+}
+
 /**
  * Groups of the run after `end`, up to `limit`. A line break ends the run here: the next line's
  * digits (a timestamp, a line number) never make a card at the end of this line a slice. A PAN
@@ -91,22 +145,9 @@ function groupsAfter(b: Uint8Array, end: number, limit: number): { groups: Neigh
   let runEnd = end;
   let p = end;
   while (groups.length < limit) {
-    const gap: number[] = [];
-    let q = p;
-    while (gap.length < MAX_GAP && q < b.length) {
-      const c = b[q]!;
-      if (c < 0x80) {
-        if (!isSeparator(c)) break;
-        gap.push(c);
-        q++;
-        continue;
-      }
-      const [cp, len] = decodeAt(b, q);
-      if (!isSeparator(cp)) break;
-      gap.push(cp);
-      q += len;
-    }
-    if (gap.length === 0 || !isDigit(b[q]) || gap.some((c) => LINE_BREAKS.has(c))) break;
+    let q = gapAfter(b, p);
+    if (q < 0) break;
+    const gap = codePoints(b, p, q);
     const from = q;
     while (isDigit(b[q])) q++;
     groups.push({ digits: q - from, text: String.fromCharCode(...b.subarray(from, q)), gap });
@@ -121,23 +162,9 @@ function groupsBefore(b: Uint8Array, start: number, limit: number): { groups: Ne
   let runStart = start;
   let p = start;
   while (groups.length < limit) {
-    const gap: number[] = [];
-    let q = p;
-    while (gap.length < MAX_GAP && q > 0) {
-      const c = b[q - 1]!;
-      if (c < 0x80) {
-        if (!isSeparator(c)) break;
-        gap.unshift(c);
-        q--;
-        continue;
-      }
-      const s = prevStart(b, q);
-      const [cp] = decodeAt(b, s);
-      if (!isSeparator(cp)) break;
-      gap.unshift(cp);
-      q = s;
-    }
-    if (gap.length === 0 || !isDigit(b[q - 1]) || gap.some((c) => LINE_BREAKS.has(c))) break;
+    let q = gapBefore(b, p);
+    if (q < 0) break;
+    const gap = codePoints(b, q, p);
     const to = q;
     while (q > 0 && isDigit(b[q - 1])) q--;
     groups.push({ digits: to - q, text: String.fromCharCode(...b.subarray(q, to)), gap });
@@ -185,28 +212,26 @@ export function judgeWindow(
   sensitivity: Sensitivity,
   context?: { bytes: Uint8Array; toContext: (offset: number, side: 'start' | 'end') => number },
 ): PanCandidate | undefined {
-  const before = groupsBefore(b, start, 8);
-  // No closures per call: this runs for every card window.
+  // No closures and no neighbour lists on the common path: this runs for every card window, and
+  // most windows in real logs die on their left context (`blk_…`, `id=…`) or as slices.
   const cb = context ? context.bytes : b;
   const toContext = context ? context.toContext : sameOffset;
-  // Most windows in real logs die on their left context (`blk_…`, `id=…`). When nothing of the run
-  // precedes the window, that context is read at `start` whatever the shape: reject right away.
-  let left = before.groups.length === 0 ? leftContext(cb, toContext(start, 'start')) : undefined;
-  // An identifier key does not veto a number followed by its expiry and CVV or by a labelled card
-  // value (`id: 4111 1111 1111 1111 exp 12/27 cvv 123`): putting `id:` before a PAN is an evasion.
-  // Read lazily, at most once.
-  let cardData: boolean | undefined;
-  const identifier = (l: LeftContext): boolean => l.kind === 'negative' && !(cardData ??= cardDataAfter(cb, toContext(end, 'end')));
-  if (left && sensitivity !== 'restricted' && (identifier(left) || foreign(left))) return undefined;
+  const endAtWindow = toContext(end, 'end');
+  const runBefore = gapBefore(b, start) >= 0;
+  // When nothing of the run precedes the window, the left context is read at `start` whatever the
+  // shape: reject right away.
+  let left = runBefore ? undefined : leftContext(cb, toContext(start, 'start'));
+  if (left && sensitivity !== 'restricted' && (identifier(left, cb, endAtWindow) || foreign(left))) return undefined;
   const shape = shapeOf(b, start, end);
-  const brand = brandOf(shape.digits);
-  if (!brand) return undefined;
-  const after = groupsAfter(b, end, 8);
-  const wholeRun = before.groups.length === 0 && after.groups.length === 0;
+  const wholeRun = !runBefore && gapAfter(b, end) < 0;
   const printed = isPrintedGrouping(shape.groups);
   // Part of a longer run and not printed like a card: always a slice (isStandaloneSlice needs a
   // printed grouping), and a slice is reported only at restricted. Saves the context reads below.
   if (!wholeRun && !printed && sensitivity !== 'restricted') return undefined;
+  const brand = brandOf(shape.digits);
+  if (!brand) return undefined;
+  const before = runBefore ? groupsBefore(b, start, 8) : { groups: NO_GROUPS, runStart: start };
+  const after = wholeRun ? { groups: NO_GROUPS, runEnd: end } : groupsAfter(b, end, 8);
   const lineBreak = shape.gaps.some((g) => g.some((c) => LINE_BREAKS.has(c)));
   const oddSeparators = shape.gaps.some((g) => g.length > 1 || g.some((c) => !PRINTED_SEPARATORS.has(c)));
   // One digit or two per group (`4 1 1 1…`, `41.11.11…`) is a deliberate split; odd separators too.
@@ -221,7 +246,7 @@ export function judgeWindow(
   // of `ids: 4539… 5114…` is an id, and `seat 12 4111 1111 1111 1111` keeps whatever `seat` says.
   if (!slice && before.groups.length > 0 && sensitivity !== 'restricted') {
     const runLeft = leftContext(cb, toContext(before.runStart, 'start'));
-    if (identifier(runLeft) || foreign(runLeft)) return undefined;
+    if (identifier(runLeft, cb, endAtWindow) || foreign(runLeft)) return undefined;
   }
   // A card word right before a printed window that starts its run: `card=4111 1111 1111 1111 081109 …`.
   if (slice && printed && left?.kind === 'positive') slice = false;
@@ -231,12 +256,26 @@ export function judgeWindow(
   const right = rightContext(cb, toContext(slice ? after.runEnd : end, 'end'));
   const positive = left.kind === 'positive';
   // Most windows in real logs die here (`blk_…`, `id=…`): reject before the costlier checks.
-  if (sensitivity !== 'restricted' && (identifier(left) || foreign(left))) return undefined;
+  if (sensitivity !== 'restricted' && (identifier(left, cb, endAtWindow) || foreign(left))) return undefined;
   // Read lazily, at most once.
   let near: boolean | undefined;
 
-  // Reasons a window is not a card, from the strongest.
-  const identifierKey = identifier(left);
+  // Reasons a window is not a card, from the strongest; the cheap ones first (below restricted
+  // they end most windows here).
+  const endAt = toContext(slice ? after.runEnd : end, 'end');
+  // Below restricted an identifier key has already ended the window (above).
+  const identifierKey = sensitivity === 'restricted' && identifier(left, cb, endAtWindow);
+  const phoneOrAmount = left.phone || left.currency || left.marked || unitAfter(cb, endAt);
+  const wrappedSlice = lineBreak && !wholeRun;
+  // Digits split evenly (`4 1 1 1 …`, `41.11.11…`) are an evasion; uneven groups that are not a
+  // printed grouping are several numbers (`4800.935999999999`, `13562\r\n2015-10-18 18`).
+  // A PAN wrapped across lines is judged with its wrap points joined (`41111111\n11111111`).
+  const unwrapped = unwrap(shape);
+  const unevenSplit =
+    !printed && !isEvenSplit(shape) && !isPrintedGrouping(unwrapped.groups) && !isEvenSplit(unwrapped) &&
+    !(wholeRun && isPlainBlocks(shape)) && !(wholeRun && positive && isTwoBlocks(shape));
+  if (sensitivity !== 'restricted' && ((phoneOrAmount && !positive) || wrappedSlice || unevenSplit)) return undefined;
+  if (sensitivity === 'standard' && slice) return undefined;
   // A letter glued on the right is a hash or identifier's tail, except after a printed multi-group
   // window (no hash is printed in card groups: `4111 1111 1111 1111z`) or when it starts a card
   // keyword (`4111111111111111cvv123`). One letter glued on the left is an evasion when a card key
@@ -248,7 +287,6 @@ export function judgeWindow(
   const gluedWord =
     gluedLeft ||
     (gluedRight && !(!gluedHexTail(cb, toContext(end, 'end')) && !unitAfter(cb, toContext(end, 'end')) && (near ??= cardWordsBefore(cb, toContext(start, 'start')))));
-  const endAt = toContext(slice ? after.runEnd : end, 'end');
   // A whole path segment (`/accounts/4111…/balance`) and a dump's tail (`4111…/1227/123`,
   // `4111…:12:27:123`) are not longer tokens.
   const attachedToken =
@@ -256,15 +294,6 @@ export function judgeWindow(
     ((left.delimiters.length > 0 && /^[_./-]$/.test(left.delimiters) && left.word.length > 0) || right.attached) &&
     !segment &&
     !(right.attached && dumpTailAt(cb, endAt));
-  const phoneOrAmount = left.phone || left.currency || left.marked || unitAfter(cb, endAt);
-  const wrappedSlice = lineBreak && !wholeRun;
-  // Digits split evenly (`4 1 1 1 …`, `41.11.11…`) are an evasion; uneven groups that are not a
-  // printed grouping are several numbers (`4800.935999999999`, `13562\r\n2015-10-18 18`).
-  // A PAN wrapped across lines is judged with its wrap points joined (`41111111\n11111111`).
-  const unwrapped = unwrap(shape);
-  const unevenSplit =
-    !printed && !isEvenSplit(shape) && !isPrintedGrouping(unwrapped.groups) && !isEvenSplit(unwrapped) &&
-    !(wholeRun && isPlainBlocks(shape)) && !(wholeRun && positive && isTwoBlocks(shape));
 
   let confidence = positive ? 0.97 : printed ? 0.8 : 0.7;
   if (sensitivity === 'restricted') {
@@ -272,8 +301,7 @@ export function judgeWindow(
     const weak = identifierKey || gluedWord || attachedToken || phoneOrAmount || slice || wrappedSlice || unevenSplit;
     return candidate(start, end, shape.digits, brand, weak ? 0.35 : confidence, evasion, wholeRun, printed);
   }
-  if (identifierKey || (phoneOrAmount && !positive) || left.phone || left.currency || wrappedSlice || unevenSplit) return undefined;
-  if (sensitivity === 'standard' && (gluedWord || attachedToken || slice)) return undefined;
+  if (sensitivity === 'standard' && (gluedWord || attachedToken)) return undefined;
   if (sensitivity === 'high') {
     if (left.glued && !positive && classifyKey(left.word) !== 'neutral') return undefined;
     if (slice && !printed) return undefined;
@@ -281,6 +309,15 @@ export function judgeWindow(
   }
   if (!positive && confidence > 0.5 && (near ??= cardWordsBefore(cb, toContext(start, 'start')))) confidence = 0.9;
   return candidate(start, end, shape.digits, brand, confidence, evasion, wholeRun, printed);
+}
+
+/**
+ * True when an identifier key (`id:`, `order`, `phone:`) precedes the window ending at `end`. It
+ * does not veto a number followed by its expiry and CVV or by a labelled card value
+ * (`id: 4111 1111 1111 1111 exp 12/27 cvv 123`): putting `id:` before a PAN is an evasion.
+ */
+function identifier(left: LeftContext, b: Uint8Array, end: number): boolean {
+  return left.kind === 'negative' && !cardDataAfter(b, end);
 }
 
 /** A phone prefix, a currency sign, or punctuation that makes the digits part of something else (not after a card key). */
@@ -368,6 +405,9 @@ function cardDataAfter(b: Uint8Array, end: number): boolean {
     if (q > expiry.end && cvvDigitsAt(b, q) > 0) return true;
     p = q;
   }
+  // Every key below starts with `c` or `e`: most numbers are followed by something else.
+  const first = b[p]! | 0x20;
+  if (first !== 0x63 && first !== 0x65) return false;
   let w = p;
   while (isAlpha(b[w]) && w - p < 12) w++;
   const word = String.fromCharCode(...b.subarray(p, w)).toLowerCase();

@@ -46,6 +46,31 @@ export function decodeAt(b: Uint8Array, i: number): [number, number] {
   return cp >= min ? [cp, need + 1] : [-1, 1];
 }
 
+/** The UTF-8 code point at `i` (as `decodeAt`, -1 for invalid bytes) without allocating. */
+export function codePointAt(b: Uint8Array, i: number): number {
+  const c = b[i]!;
+  if (c < 0x80) return c;
+  let need: number;
+  let cp: number;
+  if ((c & 0xe0) === 0xc0) {
+    need = 1;
+    cp = c & 0x1f;
+  } else if ((c & 0xf0) === 0xe0) {
+    need = 2;
+    cp = c & 0x0f;
+  } else if ((c & 0xf8) === 0xf0) {
+    need = 3;
+    cp = c & 0x07;
+  } else return -1;
+  if (i + need > b.length - 1) return -1;
+  for (let k = 1; k <= need; k++) {
+    const cc = b[i + k]!;
+    if ((cc & 0xc0) !== 0x80) return -1;
+    cp = (cp << 6) | (cc & 0x3f);
+  }
+  return cp >= (need === 1 ? 0x80 : need === 2 ? 0x800 : 0x10000) ? cp : -1;
+}
+
 /** Offset of the code point that ends just before `i` (steps back over continuation bytes). */
 export function prevStart(b: Uint8Array, i: number): number {
   let p = i - 1;
