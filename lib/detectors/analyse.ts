@@ -102,8 +102,9 @@ function nearbyBrand(pans: readonly RawFinding[], at: number): CardBrand | undef
 
 /** Keeps the highest-priority finding where built-in findings overlap; sorts by start. */
 export function resolveOverlaps(findings: RawFinding[]): RawFinding[] {
+  // Identical built-in findings (two triggers confirming one value) overlap, so keepBest keeps one.
   const builtin = findings.filter((f) => PRIORITY[f.type] > 0);
-  const others = findings.filter((f) => PRIORITY[f.type] === 0);
+  const others = dedupe(findings.filter((f) => PRIORITY[f.type] === 0));
   const kept = keepBest(builtin, (x, y) => PRIORITY[y.type] - PRIORITY[x.type] || y.end - y.start - (x.end - x.start) || x.start - y.start);
   return [...kept, ...others].sort((x, y) => x.start - y.start || x.end - y.end || x.detector.localeCompare(y.detector));
 }
@@ -226,7 +227,7 @@ export function analyse(b: Uint8Array, matches: Float64Array, ctx: AnalysisConte
     if (!entry) continue;
     found.push(...(entry.kind === 'custom' ? customFindings(entry.name, list) : blockedFindings(b, entry, list)));
   }
-  return resolveOverlaps(dedupe(found));
+  return resolveOverlaps(found);
 }
 
 function dedupe(findings: RawFinding[]): RawFinding[] {

@@ -6,7 +6,7 @@ import type { CardBrand, FindingType } from './types.js';
 
 export interface RawFinding {
   readonly type: FindingType;
-  readonly brand?: CardBrand;
+  readonly brand?: CardBrand | undefined;
   readonly start: number;
   readonly end: number;
   readonly confidence: number;
@@ -24,9 +24,10 @@ export function raw(
   confidence: number,
   extra: { brand?: CardBrand; testCard?: boolean; masked?: boolean; evasion?: boolean; detector?: string } = {},
 ): RawFinding {
+  // One object shape for every finding (brand may be undefined): card-dense input makes thousands.
   return {
     type,
-    ...(extra.brand ? { brand: extra.brand } : {}),
+    brand: extra.brand,
     start,
     end,
     confidence,
