@@ -8,6 +8,7 @@
 #include "addon_data.h"
 #include "card_windows.h"
 #include "database_wrap.h"
+#include "evasion_hints.h"
 #include "js_errors.h"
 #include "live_count.h"
 #include "pattern_set.h"
@@ -70,9 +71,22 @@ hs_expr_ext_t toExt(const double* v) {
   return ext;
 }
 
+// Inclusive code point ranges from a Uint32Array of [first, last] pairs laid end to end.
+std::vector<CodePointRange> codePointRanges(Napi::Env env, Napi::Value value, const char* name) {
+  if (!value.IsTypedArray() || value.As<Napi::TypedArray>().TypedArrayType() != napi_uint32_array ||
+      value.As<Napi::TypedArray>().ElementLength() % 2 != 0) {
+    throw argumentError(env, "a Uint32Array of [first, last] pairs", name, value);
+  }
+  auto array = value.As<Napi::Uint32Array>();
+  std::vector<CodePointRange> ranges(array.ElementLength() / 2);
+  for (size_t i = 0; i < ranges.size(); i++) ranges[i] = CodePointRange{array[2 * i], array[2 * i + 1]};
+  return ranges;
+}
+
 // compile(expressions, flags: Uint32Array, ids: Uint32Array, ext: Float64Array(5n),
 //         cardWindowId: number (-1: none), rangeFrom: string[], rangeTo: string[],
-//         rangeLengthMasks: Uint32Array)
+//         rangeLengthMasks: Uint32Array,
+//         evasionHintId: number (-1: none), hintDigits: Uint32Array, hintInvisibles: Uint32Array)
 Napi::Value compile(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   PatternInput input;
@@ -101,10 +115,23 @@ Napi::Value compile(const Napi::CallbackInfo& info) {
       throw engineError(env, "ERR_INVALID_ARGUMENT", std::string("Invalid card-window configuration: ") + error.what());
     }
   }
+  if (!info[8].IsNumber()) throw argumentError(env, "a number", "evasionHintId", info[8]);
+  double evasionHintId = info[8].As<Napi::Number>().DoubleValue();
+  std::unique_ptr<EvasionHintFinder> hints;
+  if (evasionHintId >= 0) {
+    std::vector<CodePointRange> digits = codePointRanges(env, info[9], "hintDigits");
+    std::vector<CodePointRange> invisibles = codePointRanges(env, info[10], "hintInvisibles");
+    try {
+      hints = std::make_unique<EvasionHintFinder>(static_cast<uint32_t>(evasionHintId), std::move(digits),
+                                                  std::move(invisibles));
+    } catch (const std::exception& error) {
+      throw engineError(env, "ERR_INVALID_ARGUMENT", std::string("Invalid evasion-hint configuration: ") + error.what());
+    }
+  }
   return guarded(env, [&]() -> Napi::Value {
     std::shared_ptr<const PatternSet> set;
     try {
-      set = PatternSet::compile(input, std::move(cards));
+      set = PatternSet::compile(input, std::move(cards), std::move(hints));
     } catch (const CompileFailure& failure) {
       // Name the pattern by index and caller id; -1 means the set as a whole failed.
       int64_t index = failure.index();

@@ -12,9 +12,10 @@ namespace {
 
 // Blob layout (little-endian): "CVHS", format version, FNV-1a 64 checksum of everything after it,
 // pattern count, {caller id u32, som u8} per pattern, card-window config (u8 present, u64 length,
-// bytes), block database (u64 length, bytes), stream database (u64 length, bytes).
+// bytes), evasion-hint config (likewise), block database (u64 length, bytes), stream database
+// (u64 length, bytes). Version 2 added the evasion-hint section; version 1 blobs are refused.
 constexpr char kMagic[4] = {'C', 'V', 'H', 'S'};
-constexpr uint32_t kFormatVersion = 1;
+constexpr uint32_t kFormatVersion = 2;
 constexpr size_t kHeaderSize = 4 + 4 + 8;
 
 uint64_t fnv1a(const uint8_t* data, size_t length) {
@@ -111,7 +112,8 @@ void checkBlockLength(size_t length) {
 }
 
 std::shared_ptr<const PatternSet> PatternSet::compile(const PatternInput& input,
-                                                      std::unique_ptr<CardWindowFinder> cards) {
+                                                      std::unique_ptr<CardWindowFinder> cards,
+                                                      std::unique_ptr<EvasionHintFinder> hints) {
   std::shared_ptr<PatternSet> set(new PatternSet());
   size_t n = input.expressions.size();
   set->userIds_ = input.ids;
@@ -128,6 +130,7 @@ std::shared_ptr<const PatternSet> PatternSet::compile(const PatternInput& input,
     set->stream_ = compileMode(input, HS_MODE_STREAM | (anySom ? HS_MODE_SOM_HORIZON_LARGE : 0));
   }
   set->cards_ = std::move(cards);
+  set->hints_ = std::move(hints);
   set->allocateScratch();
   return set;
 }
@@ -163,6 +166,12 @@ std::string PatternSet::serialize() const {
   out.push_back(cards_ ? 1 : 0);
   if (cards_) {
     std::string config = cards_->serialize();
+    putU64(out, config.size());
+    out += config;
+  }
+  out.push_back(hints_ ? 1 : 0);
+  if (hints_) {
+    std::string config = hints_->serialize();
     putU64(out, config.size());
     out += config;
   }
@@ -213,6 +222,12 @@ std::shared_ptr<const PatternSet> PatternSet::deserialize(const uint8_t* bytes, 
     }
     if (!set->cards_) Reader::bad("invalid card-window configuration");
   }
+  if (reader.u8()) {
+    uint64_t configLength = reader.u64();
+    const uint8_t* config = reader.bytes(configLength);
+    set->hints_ = EvasionHintFinder::deserialize(config, static_cast<size_t>(configLength));
+    if (!set->hints_) Reader::bad("invalid evasion-hint configuration");
+  }
   for (HsDatabase* db : {&set->block_, &set->stream_}) {
     uint64_t dbLength = reader.u64();
     if ((dbLength == 0) != (count == 0)) Reader::bad("database sections do not match the pattern count");
@@ -260,6 +275,7 @@ void PatternSet::scan(const uint8_t* data, size_t length, hs_scratch_t* scratch,
     checkHs(rc, "hs_scan");
   }
   if (cards_) cards_->find(data, length, out);
+  if (hints_) hints_->find(data, length, out);
   sortMatches(out.begin() + static_cast<std::ptrdiff_t>(first), out.end());
 }
 

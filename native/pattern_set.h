@@ -1,5 +1,5 @@
 // PatternSet: one compiled pattern database (block and stream mode) plus the optional card-window
-// pass, independent of Node. It is immutable after construction and shared (shared_ptr) by the JS
+// and evasion-hint passes, independent of Node. It is immutable after construction and shared (shared_ptr) by the JS
 // Database object, its open streams and its in-flight async scans, so `close()` in JS can drop its
 // reference while a scan or stream still runs: memory is freed when the last user is done.
 //
@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "card_windows.h"
+#include "evasion_hints.h"
 #include "hs_handles.h"
 #include "live_count.h"
 #include "match.h"
@@ -33,7 +34,8 @@ class PatternSet {
   // afterwards (no lazy-init lock on the scan path), and serialize() can ship both modes to
   // worker threads, which then never compile. Throws CompileFailure or Failure.
   static std::shared_ptr<const PatternSet> compile(const PatternInput& input,
-                                                    std::unique_ptr<CardWindowFinder> cards);
+                                                    std::unique_ptr<CardWindowFinder> cards,
+                                                    std::unique_ptr<EvasionHintFinder> hints);
   // Throws Failure("ERR_DESERIALIZE") on anything that is not a blob from serialize().
   static std::shared_ptr<const PatternSet> deserialize(const uint8_t* bytes, size_t length);
 
@@ -43,12 +45,13 @@ class PatternSet {
   size_t memoryBytes() const noexcept { return memoryBytes_; }
 
   // Block scan of data[0..length) with a scratch from pool(). Appends matches (byte offsets,
-  // caller ids, card windows included) in the order of match_order.h. length must be < 4 GiB.
+  // caller ids, card windows and evasion hints included) in the order of match_order.h. length must be < 4 GiB.
   void scan(const uint8_t* data, size_t length, hs_scratch_t* scratch, std::vector<Match>& out) const;
 
   ScratchPool& pool() const noexcept { return *pool_; }
   const hs_database_t* streamDatabase() const noexcept { return stream_.get(); }
   const CardWindowFinder* cardWindows() const noexcept { return cards_.get(); }
+  const EvasionHintFinder* evasionHints() const noexcept { return hints_.get(); }
 
   // Recording context for Hyperscan's match callback (also used by streams).
   struct Recorder {
@@ -68,6 +71,7 @@ class PatternSet {
   HsDatabase block_;   // null when there are no patterns (Hyperscan needs at least one)
   HsDatabase stream_;  // likewise
   std::unique_ptr<CardWindowFinder> cards_;
+  std::unique_ptr<EvasionHintFinder> hints_;
   std::unique_ptr<ScratchPool> pool_;
   size_t memoryBytes_ = 0;
   LiveCount<PatternSet> live_;

@@ -14,6 +14,7 @@ StreamScanner::StreamScanner(std::shared_ptr<const PatternSet> set) : set_(std::
     stream_.reset(raw);
   }
   if (const CardWindowFinder* finder = set_->cardWindows()) cards_ = std::make_unique<CardWindowStream>(*finder);
+  if (const EvasionHintFinder* finder = set_->evasionHints()) hints_ = std::make_unique<EvasionHintStream>(*finder);
 }
 
 void StreamScanner::write(const uint8_t* data, size_t length, std::vector<Match>& out) {
@@ -34,11 +35,13 @@ void StreamScanner::write(const uint8_t* data, size_t length, std::vector<Match>
       }
     }
     if (cards_) cards_->write(data, length, out);
+    if (hints_) hints_->write(data, length, out);
   } catch (...) {
     // A stream that failed mid-chunk has lost its place: close it rather than continue from a
     // state nobody can reason about (the caller fails closed on the error).
     stream_.reset();
     cards_.reset();
+    hints_.reset();
     closed_ = true;
     throw;
   }
@@ -59,6 +62,10 @@ void StreamScanner::close(std::vector<Match>& out) {
   if (cards_) {
     cards_->close(out);
     cards_.reset();
+  }
+  if (hints_) {
+    hints_->close();  // a sequence still cut at the end is invalid bytes: nothing to report
+    hints_.reset();
   }
   sortMatches(out.begin() + static_cast<std::ptrdiff_t>(first), out.end());
 }

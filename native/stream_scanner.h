@@ -1,4 +1,5 @@
-// StreamScanner: one Hyperscan stream plus the card-window stream beside it, independent of Node.
+// StreamScanner: one Hyperscan stream plus the card-window and evasion-hint streams beside it,
+// independent of Node.
 // It keeps its PatternSet alive (shared_ptr) because an hs_stream_t refers to its database.
 // Thread rules: one thread at a time (the JS thread that owns the stream object).
 #pragma once
@@ -7,6 +8,7 @@
 #include <vector>
 
 #include "card_windows.h"
+#include "evasion_hints.h"
 #include "hs_handles.h"
 #include "live_count.h"
 #include "match.h"
@@ -30,6 +32,7 @@ class StreamScanner {
   std::shared_ptr<const PatternSet> set_;
   HsStream stream_;  // null when the set has no patterns
   std::unique_ptr<CardWindowStream> cards_;
+  std::unique_ptr<EvasionHintStream> hints_;
   bool closed_ = false;
   LiveCount<StreamScanner> live_;
 };

@@ -20,7 +20,8 @@
  *   that needs L bytes of look-ahead, once W + L bytes from its start have arrived), so variable
  *   width patterns may report a few bytes later than Hyperscan; `$`-anchored ones report at close.
  * - The card-window pass is the reference of card-windows.ts, run only on digit runs long enough to
- *   hold a PAN (card-runs.ts).
+ *   hold a PAN (card-runs.ts). The evasion-hint pass is the reference of evasion-hints.ts as it is
+ *   (bytes for a `Uint8Array`, UTF-16 units for a string).
  * - Everything runs on the calling thread; `scanAsync` only defers the scan to a later turn. The
  *   compiled RegExp objects are shared by all scans and streams of a database: every pass sets
  *   `lastIndex` before it reads, and passes are synchronous, so they never interleave.
@@ -28,17 +29,19 @@
 import { scanCardWindows } from './card-runs.js';
 import { sortTriples } from './card-windows.js';
 import { EngineError } from './errors.js';
+import { findEvasionHints } from './evasion-hints.js';
 import { fuzzyEnds, fuzzyMaxWidth, type FuzzyTerm } from './fuzzy.js';
 import { compileError, translatePattern } from './translate.js';
 import type {
   CardWindowConfig,
   CompileOptions,
   Database,
+  EvasionHintConfig,
   MatchStream,
   PatternSpec,
   ScanInput,
 } from './types.js';
-import { invalid, isUint32, validateCardWindows, validateSpec } from './validate.js';
+import { invalid, isUint32, validateCardWindows, validateEvasionHints, validateSpec } from './validate.js';
 
 /** Options of the fallback beyond the shared `CompileOptions`. */
 export interface FallbackCompileOptions extends CompileOptions {
@@ -49,8 +52,14 @@ export interface FallbackCompileOptions extends CompileOptions {
 const DEFAULT_STREAM_HISTORY = 64 * 1024;
 /** The largest block Hyperscan scans in one call (32-bit length). */
 const MAX_BLOCK = 0xffffffff;
-/** "CVJSDB" + format version 1: distinct from the native blob so engines never swap databases. */
-const MAGIC = [0x43, 0x56, 0x4a, 0x53, 0x44, 0x42, 0x00, 0x01];
+/**
+ * "CVJSDB" + format version 2: distinct from the native blob so engines never swap databases.
+ * Version 2 added `evasionHints` to the options; a reader of version 1 would drop them unseen, so
+ * the version changed and each reader takes only its own.
+ */
+const MAGIC = [0x43, 0x56, 0x4a, 0x53, 0x44, 0x42, 0x00, 0x02];
+/** Bytes a stream keeps for the evasion-hint pass: a cut 4-byte sequence's first 3 and the byte before. */
+const HINT_CARRY = 4;
 /** Window bytes the card-window pass must re-read: 19 digits with 18 gaps of 3 units of 3 bytes. */
 const CARD_REACH = 200;
 /** Bytes kept before a resume point so look-behind (`\b`, `^`) sees the true previous character. */
@@ -168,6 +177,7 @@ class FallbackDatabase implements Database {
   private readonly compiled: readonly Compiled[];
   private readonly specs: readonly PatternSpec[];
   private readonly cardWindows: CardWindowConfig | undefined;
+  private readonly evasionHints: EvasionHintConfig | undefined;
   private readonly history: number;
   private readonly hasUtf8: boolean;
 
@@ -181,9 +191,11 @@ class FallbackDatabase implements Database {
       throw invalid('an integer >= 1024', 'options.streamHistory', history);
     }
     if (options.cardWindows !== undefined) validateCardWindows(options.cardWindows);
+    if (options.evasionHints !== undefined) validateEvasionHints(options.evasionHints);
     this.compiled = patterns.map(compilePattern);
     this.specs = patterns.map((p) => structuredClone(p));
     this.cardWindows = options.cardWindows ? structuredClone(options.cardWindows) : undefined;
+    this.evasionHints = options.evasionHints ? structuredClone(options.evasionHints) : undefined;
     this.history = history;
     this.patternCount = patterns.length;
     this.hasUtf8 = this.compiled.some((p) => p.utf8);
@@ -196,6 +208,10 @@ class FallbackDatabase implements Database {
 
   get cards(): CardWindowConfig | undefined {
     return this.cardWindows;
+  }
+
+  get hints(): EvasionHintConfig | undefined {
+    return this.evasionHints;
   }
 
   get streamHistory(): number {
@@ -245,6 +261,7 @@ class FallbackDatabase implements Database {
     const options: FallbackCompileOptions = {
       streamHistory: this.history,
       ...(this.cardWindows ? { cardWindows: this.cardWindows } : {}),
+      ...(this.evasionHints ? { evasionHints: this.evasionHints } : {}),
     };
     const body = Buffer.from(JSON.stringify({ patterns: this.specs, options }), 'utf8');
     const out = new Uint8Array(MAGIC.length + body.length);
@@ -266,6 +283,10 @@ class FallbackDatabase implements Database {
     if (this.cardWindows) {
       const windows = scanCardWindows(input, this.cardWindows, latin1);
       for (let k = 0; k < windows.length; k++) out.push(windows[k]!);
+    }
+    if (this.evasionHints) {
+      const hints = findEvasionHints(input, this.evasionHints);
+      for (let k = 0; k < hints.length; k++) out.push(hints[k]!);
     }
     return out;
   }
@@ -387,6 +408,8 @@ class FallbackStream implements MatchStream {
   private cardFrontier = 0;
   /** Absolute offset where the card pass's rescans begin. */
   private cardCut = 0;
+  /** The last bytes written (at most HINT_CARRY), which the evasion-hint pass rereads. */
+  private hintCarry: Uint8Array = new Uint8Array(0);
 
   constructor(private readonly db: FallbackDatabase) {
     this.progress = db.patterns.map(() => ({ resume: 0, done: false }));
@@ -403,6 +426,8 @@ class FallbackStream implements MatchStream {
     merged.set(chunk, this.tail.length);
     this.tail = merged;
     const out = this.collect(false);
+    const hints = this.db.hints;
+    if (hints) this.hintStep(hints, chunk, out);
     this.trim();
     return sortTriples(out);
   }
@@ -529,6 +554,25 @@ class FallbackStream implements MatchStream {
     // No window ending at or after `total` can start before total - CARD_REACH. A digit group cut
     // there that still matters runs on to `total`, so the pass still sees it as too long for a PAN.
     this.cardCut = Math.max(this.cardCut, total - CARD_REACH);
+  }
+
+  /**
+   * Evasion hints are certain once their last byte is seen: a hint ending in `chunk` starts at most
+   * 3 bytes before it and looks back one byte more, so the pass rereads only the last HINT_CARRY
+   * bytes before `chunk` and reports the hints that end inside `chunk`. (A sequence still cut at
+   * close is invalid bytes: close has nothing to add.)
+   */
+  private hintStep(hints: EvasionHintConfig, chunk: Uint8Array, out: number[]): void {
+    const carry = this.hintCarry;
+    const data = new Uint8Array(carry.length + chunk.length);
+    data.set(carry, 0);
+    data.set(chunk, carry.length);
+    const origin = this.base + this.tail.length - data.length; // absolute offset of data[0]
+    const found = findEvasionHints(data, hints);
+    for (let k = 0; k < found.length; k += 3) {
+      if (found[k + 2]! > carry.length) out.push(found[k]!, origin + found[k + 1]!, origin + found[k + 2]!);
+    }
+    this.hintCarry = data.slice(Math.max(0, data.length - HINT_CARRY));
   }
 
   /** Drops tail bytes no later scan needs. */

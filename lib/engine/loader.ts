@@ -28,6 +28,9 @@ export interface NativeAddon {
     rangeFrom: string[],
     rangeTo: string[],
     rangeLengthMasks: Uint32Array,
+    evasionHintId: number,
+    hintDigits: Uint32Array,
+    hintInvisibles: Uint32Array,
   ): NativeHandle;
   deserialize(bytes: Uint8Array): NativeHandle;
   validPlatform(): boolean;

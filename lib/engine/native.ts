@@ -8,7 +8,7 @@
 import { EngineError } from './errors.js';
 import type { NativeAddon, NativeHandle, NativeStreamHandle } from './loader.js';
 import type { CompileOptions, Database, MatchStream, PatternSpec, ScanInput } from './types.js';
-import { EXTENSION_KEYS, invalid, validateCardWindows, validateSpec } from './validate.js';
+import { EXTENSION_KEYS, invalid, validateCardWindows, validateEvasionHints, validateSpec } from './validate.js';
 
 
 /** First bytes of every serialized native database (native/pattern_set.cc). */
@@ -24,6 +24,9 @@ interface CompileArgs {
   rangeFrom: string[];
   rangeTo: string[];
   rangeLengthMasks: Uint32Array;
+  evasionHintId: number;
+  hintDigits: Uint32Array;
+  hintInvisibles: Uint32Array;
 }
 
 function buildArgs(addon: NativeAddon, patterns: readonly PatternSpec[], options: CompileOptions): CompileArgs {
@@ -38,6 +41,9 @@ function buildArgs(addon: NativeAddon, patterns: readonly PatternSpec[], options
     rangeFrom: [],
     rangeTo: [],
     rangeLengthMasks: new Uint32Array(0),
+    evasionHintId: -1,
+    hintDigits: new Uint32Array(0),
+    hintInvisibles: new Uint32Array(0),
   };
   const F = addon.flags;
   patterns.forEach((spec: PatternSpec, i) => {
@@ -65,6 +71,13 @@ function buildArgs(addon: NativeAddon, patterns: readonly PatternSpec[], options
     args.rangeFrom = cards.ranges.map((range) => range.from);
     args.rangeTo = cards.ranges.map((range) => range.to);
     args.rangeLengthMasks = Uint32Array.from(cards.ranges, (range) => range.lengths.reduce((mask, length) => mask | (1 << length), 0) >>> 0);
+  }
+  const hints = options.evasionHints;
+  if (hints !== undefined) {
+    validateEvasionHints(hints);
+    args.evasionHintId = hints.id;
+    args.hintDigits = Uint32Array.from(hints.digits.flat());
+    args.hintInvisibles = Uint32Array.from(hints.invisibles.flat());
   }
   return args;
 }
@@ -164,12 +177,24 @@ class NativeStream implements MatchStream {
   }
 }
 
-/** Compiles `patterns` (and the card-window pass) into a Hyperscan database. */
+/** Compiles `patterns` (and the card-window and evasion-hint passes) into a Hyperscan database. */
 export function compileNative(addon: NativeAddon, patterns: readonly PatternSpec[], options: CompileOptions = {}): NativeDatabase {
   const a = buildArgs(addon, patterns, options);
   try {
     return new NativeDatabase(
-      addon.compile(a.expressions, a.flags, a.ids, a.ext, a.cardWindowId, a.rangeFrom, a.rangeTo, a.rangeLengthMasks),
+      addon.compile(
+        a.expressions,
+        a.flags,
+        a.ids,
+        a.ext,
+        a.cardWindowId,
+        a.rangeFrom,
+        a.rangeTo,
+        a.rangeLengthMasks,
+        a.evasionHintId,
+        a.hintDigits,
+        a.hintInvisibles,
+      ),
     );
   } catch (error) {
     throw compileError(error, patterns);

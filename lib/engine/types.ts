@@ -76,9 +76,26 @@ export interface IssuerRange {
   readonly lengths: readonly number[];
 }
 
+/**
+ * The evasion-hint pass that runs beside the pattern database in the same scan call: it reports
+ * non-ASCII digits and invisible characters that follow an ASCII digit (how card numbers are hidden
+ * from ASCII-only detectors). See `lib/engine/evasion-hints.ts` for the exact definition, which both
+ * engines implement (C++ in `native/evasion_hints.cc`, TypeScript as the reference).
+ */
+export interface EvasionHintConfig {
+  /** Reported as the match id of every hint; unsigned 32-bit. */
+  readonly id: number;
+  /** Inclusive code point ranges `[first, last]` reported wherever they occur. */
+  readonly digits: readonly (readonly [number, number])[];
+  /** Inclusive code point ranges `[first, last]` reported when directly after an ASCII digit. */
+  readonly invisibles: readonly (readonly [number, number])[];
+}
+
 export interface CompileOptions {
   /** Run the card-window pass beside the database. */
   readonly cardWindows?: CardWindowConfig;
+  /** Run the evasion-hint pass beside the database. */
+  readonly evasionHints?: EvasionHintConfig;
 }
 
 export type ScanInput = string | Uint8Array;

@@ -4,7 +4,7 @@
  */
 import { MAX_PAN_DIGITS, MIN_PAN_DIGITS } from './card-windows.js';
 import { EngineError } from './errors.js';
-import type { CardWindowConfig, PatternSpec } from './types.js';
+import type { CardWindowConfig, EvasionHintConfig, PatternSpec } from './types.js';
 
 export const FLAG_KEYS = ['caseless', 'dotall', 'multiline', 'singlematch', 'leftmostStart', 'utf8'] as const;
 export const EXTENSION_KEYS = ['minOffset', 'maxOffset', 'minLength', 'editDistance', 'hammingDistance'] as const;
@@ -80,4 +80,37 @@ export function validateCardWindows(cards: CardWindowConfig): void {
       }
     });
   });
+}
+
+/** The code points an evasion-hint list may hold: non-ASCII, at most U+10FFFF. */
+const FIRST_HINT_CODE_POINT = 0x80;
+const LAST_CODE_POINT = 0x10ffff;
+
+/**
+ * Checks the evasion-hint configuration: an id and two lists of inclusive `[first, last]` code point
+ * ranges, non-ASCII (the passes skip ASCII without decoding it) and free of surrogates (which are
+ * never code points of UTF-8 or of well-formed UTF-16).
+ */
+export function validateEvasionHints(hints: EvasionHintConfig): void {
+  const name = 'options.evasionHints';
+  if (typeof hints !== 'object' || hints === null || Array.isArray(hints)) throw invalid('an object', name, hints);
+  if (!isUint32(hints.id)) throw invalid('an unsigned 32-bit integer', `${name}.id`, hints.id);
+  for (const list of ['digits', 'invisibles'] as const) {
+    const ranges: unknown = hints[list];
+    if (!Array.isArray(ranges)) throw invalid('an array of [first, last] code point ranges', `${name}.${list}`, ranges);
+    ranges.forEach((range: unknown, r: number) => {
+      const at = `${name}.${list}[${r}]`;
+      if (!Array.isArray(range) || range.length !== 2) throw invalid('a [first, last] pair', at, range);
+      range.forEach((cp: unknown, k: number) => {
+        if (typeof cp !== 'number' || !Number.isInteger(cp) || cp < FIRST_HINT_CODE_POINT || cp > LAST_CODE_POINT) {
+          throw invalid('an integer code point from 0x80 to 0x10FFFF', `${at}[${k}]`, cp);
+        }
+      });
+      const [first, last] = range as [number, number];
+      if (first > last) throw new EngineError('ERR_INVALID_ARGUMENT', `Expected ${at}[0] <= ${at}[1]`);
+      if (first <= 0xdfff && last >= 0xd800) {
+        throw new EngineError('ERR_INVALID_ARGUMENT', `Expected ${at} to leave out the surrogates 0xD800 to 0xDFFF`);
+      }
+    });
+  }
 }

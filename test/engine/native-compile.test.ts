@@ -122,7 +122,7 @@ describe('native serialize', () => {
   it('refuses garbage, a flipped byte and truncated bytes with ERR_DESERIALIZE', () => {
     const bytes = compile(patterns, {}, hs).serialize();
     expect(caught(() => deserialize(Buffer.from('CVHS but not really'), hs)).message).toBe(
-      'Not a serialized cardveil Hyperscan database: format version 1953849888, expected 1',
+      'Not a serialized cardveil Hyperscan database: format version 1953849888, expected 2',
     );
     const flipped = Uint8Array.from(bytes);
     flipped[flipped.length - 10]! ^= 0x40;

@@ -147,7 +147,7 @@ describe('native objects', () => {
   // V8's receiver check answers first; the type tags in native/ are the second line of defence.
   it('refuse a borrowed method called on another native object', () => {
     const addon = loadNative().addon!;
-    const handle = addon.compile(['foo'], new Uint32Array(1), new Uint32Array(1), new Float64Array(5).fill(-1), -1, [], [], new Uint32Array(0));
+    const handle = addon.compile(['foo'], new Uint32Array(1), new Uint32Array(1), new Float64Array(5).fill(-1), -1, [], [], new Uint32Array(0), -1, new Uint32Array(0), new Uint32Array(0));
     const stream = handle.openStream();
     expect(() => handle.scan.call(stream, 'foo')).toThrow('Illegal invocation');
     expect(() => stream.write.call(handle as never, Buffer.from('foo'))).toThrow('Illegal invocation');

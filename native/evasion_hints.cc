@@ -1,0 +1,363 @@
+// The evasion-hint pass (see evasion_hints.h; the specification is lib/engine/evasion-hints.ts).
+//
+// Every hint is a non-ASCII code point, and in UTF-8 a well-formed sequence starts only at a lead
+// byte (C2..F4) and holds only continuation bytes after it. So the pass never decodes ASCII: SIMD
+// finds the lead bytes 64 at a time (skipping 256 bytes at once when none has its top bit set, the
+// usual case in logs), and each lead is checked on its own: is a well-formed sequence there, is
+// its code point in a list, and, for invisibles, is the byte before it an ASCII digit (an ASCII
+// byte is always a code point of its own, so "the byte before" is "the code point before").
+// Streams carry only the bytes of a sequence cut by a chunk's end and whether a digit preceded it.
+#include "evasion_hints.h"
+
+#include <cstring>
+#include <stdexcept>
+#include <utility>
+
+#if defined(__x86_64__) || defined(_M_X64)
+#include <immintrin.h>
+#define CARDVEIL_X86 1
+#endif
+
+namespace cardveil {
+namespace {
+
+constexpr uint32_t kLastCodePoint = 0x10FFFF;
+constexpr size_t kPages = (kLastCodePoint >> 8) + 1;  // 0x1100
+
+inline bool isDigit(uint8_t c) { return static_cast<uint8_t>(c - '0') < 10; }
+
+// Continuation bytes a well-formed sequence needs after lead byte c, or -1 when c is no lead (ASCII,
+// a continuation byte, the overlong leads C0/C1, or F5..FF, which would exceed U+10FFFF).
+inline int continuationCount(uint8_t c) {
+  if (c < 0xC2 || c > 0xF4) return -1;
+  return c < 0xE0 ? 1 : c < 0xF0 ? 2 : 3;
+}
+
+// Whether c may be byte k (1..3) after `lead` (Unicode table 3-7): the second byte's range narrows
+// after E0 (overlong), ED (surrogates), F0 (overlong) and F4 (above U+10FFFF).
+inline bool continuationOk(uint8_t lead, unsigned k, uint8_t c) {
+  if (k == 1) {
+    const uint8_t low = lead == 0xE0 ? 0xA0 : lead == 0xF0 ? 0x90 : 0x80;
+    const uint8_t high = lead == 0xED ? 0x9F : lead == 0xF4 ? 0x8F : 0xBF;
+    return c >= low && c <= high;
+  }
+  return (c & 0xC0) == 0x80;
+}
+
+// The code point of a well-formed sequence s[0..more] (checked by the caller).
+inline uint32_t decode(const uint8_t* s, int more) {
+  uint32_t cp = s[0] & (0x7Fu >> (more + 1));
+  for (int k = 1; k <= more; ++k) cp = (cp << 6) | (s[k] & 0x3Fu);
+  return cp;
+}
+
+// ---- Lead-byte masks, one variant per instruction set --------------------------------------------
+// leads(p): bit i set when p[i] >= 0xC2 (64 bytes). anyHigh(p): some byte of p[0..256) is >= 0x80.
+
+struct ScalarBytes {
+  static uint64_t leads(const uint8_t* p) {
+    uint64_t m = 0;
+    for (unsigned i = 0; i < 64; ++i) m |= static_cast<uint64_t>(p[i] >= 0xC2) << i;
+    return m;
+  }
+  static bool anyHigh(const uint8_t* p) {
+    uint64_t acc = 0;
+    for (unsigned i = 0; i < 256; i += 8) {
+      uint64_t word;
+      std::memcpy(&word, p + i, 8);
+      acc |= word;
+    }
+    return (acc & 0x8080808080808080ULL) != 0;
+  }
+};
+
+#ifdef CARDVEIL_X86
+// SSE2 (every x86-64).
+struct Sse2Bytes {
+  static inline uint64_t leads(const uint8_t* p) {
+    const __m128i floor = _mm_set1_epi8(static_cast<char>(0xC2));
+    uint64_t m = 0;
+    for (unsigned i = 0; i < 4; ++i) {
+      const __m128i x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + 16 * i));
+      const __m128i ge = _mm_cmpeq_epi8(_mm_max_epu8(x, floor), x);
+      m |= static_cast<uint64_t>(static_cast<uint32_t>(_mm_movemask_epi8(ge))) << (16 * i);
+    }
+    return m;
+  }
+  static inline bool anyHigh(const uint8_t* p) {
+    __m128i acc = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+    for (unsigned i = 16; i < 256; i += 16) acc = _mm_or_si128(acc, _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + i)));
+    return _mm_movemask_epi8(acc) != 0;
+  }
+};
+
+struct Avx2Bytes {
+  __attribute__((target("avx2"))) static inline uint64_t leads(const uint8_t* p) {
+    const __m256i floor = _mm256_set1_epi8(static_cast<char>(0xC2));
+    const __m256i x0 = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p));
+    const __m256i x1 = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p + 32));
+    const uint32_t m0 = static_cast<uint32_t>(_mm256_movemask_epi8(_mm256_cmpeq_epi8(_mm256_max_epu8(x0, floor), x0)));
+    const uint32_t m1 = static_cast<uint32_t>(_mm256_movemask_epi8(_mm256_cmpeq_epi8(_mm256_max_epu8(x1, floor), x1)));
+    return m0 | static_cast<uint64_t>(m1) << 32;
+  }
+  __attribute__((target("avx2"))) static inline bool anyHigh(const uint8_t* p) {
+    __m256i acc = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p));
+    for (unsigned i = 32; i < 256; i += 32) {
+      acc = _mm256_or_si256(acc, _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p + i)));
+    }
+    return _mm256_movemask_epi8(acc) != 0;
+  }
+};
+
+struct Avx512Bytes {
+  __attribute__((target("avx512f,avx512bw"))) static inline uint64_t leads(const uint8_t* p) {
+    const __m512i x = _mm512_loadu_si512(p);
+    return _mm512_cmpge_epu8_mask(x, _mm512_set1_epi8(static_cast<char>(0xC2)));
+  }
+  __attribute__((target("avx512f,avx512bw"))) static inline bool anyHigh(const uint8_t* p) {
+    const __m512i a = _mm512_or_si512(_mm512_loadu_si512(p), _mm512_loadu_si512(p + 64));
+    const __m512i b = _mm512_or_si512(_mm512_loadu_si512(p + 128), _mm512_loadu_si512(p + 192));
+    return _mm512_movepi8_mask(_mm512_or_si512(a, b)) != 0;
+  }
+};
+#endif
+
+// ---- The scan ------------------------------------------------------------------------------------
+
+// One chunk for one finder and state; short-lived, on the stack.
+class Scanner {
+ public:
+  Scanner(const EvasionHintFinder& f, EvasionHintState& s, bool final, std::vector<Match>& out)
+      : f_(f), s_(s), final_(final), out_(out) {}
+
+  template <class B>
+  void scan(const uint8_t* d, size_t n) {
+    if (n == 0) return;
+    if (s_.pendingLen > 0 && !finishPending(d, n)) return;
+    size_t next = 0;  // bytes before it are consumed (part of a sequence already handled)
+    size_t p = 0;
+    while (p + 256 <= n) {
+      if (B::anyHigh(d + p)) {
+        for (unsigned k = 0; k < 4; ++k) next = block(d, n, p + 64 * k, B::leads(d + p + 64 * k), next);
+      }
+      p += 256;
+    }
+    for (; p + 64 <= n; p += 64) next = block(d, n, p, B::leads(d + p), next);
+    for (size_t q = p > next ? p : next; q < n;) q = d[q] >= 0xC2 ? lead(d, n, q) : q + 1;
+    s_.lastWasDigit = isDigit(d[n - 1]);
+    s_.base += n;
+  }
+
+ private:
+  // The leads of one 64-byte block at d[p]; returns the new `next`.
+  size_t block(const uint8_t* d, size_t n, size_t p, uint64_t leads, size_t next) {
+    for (; leads != 0; leads &= leads - 1) {
+      const size_t q = p + static_cast<unsigned>(__builtin_ctzll(leads));
+      if (q >= next) next = lead(d, n, q);
+    }
+    return next;
+  }
+
+  bool afterDigit(const uint8_t* d, size_t q) const { return q > 0 ? isDigit(d[q - 1]) : s_.lastWasDigit; }
+
+  // The byte d[q] >= 0xC2 may start a sequence; returns the offset after what it consumed.
+  size_t lead(const uint8_t* d, size_t n, size_t q) {
+    const uint8_t c = d[q];
+    const int more = continuationCount(c);
+    if (more < 0) return q + 1;
+    int k = 1;
+    for (; k <= more && q + k < n; ++k) {
+      if (!continuationOk(c, static_cast<unsigned>(k), d[q + k])) return q + 1;  // one invalid byte
+    }
+    if (k <= more) {  // cut by the end of the chunk, well formed so far
+      if (!final_) {
+        s_.pendingLen = static_cast<uint8_t>(n - q);
+        std::memcpy(s_.pending, d + q, n - q);
+        s_.pendingAfterDigit = afterDigit(d, q);
+      }
+      return n;
+    }
+    report(decode(d + q, more), s_.base + q, s_.base + q + more + 1, afterDigit(d, q));
+    return q + more + 1;
+  }
+
+  // Completes the sequence the previous chunk cut with the first bytes of d. Returns false when d
+  // was all consumed by it (the sequence is still cut).
+  bool finishPending(const uint8_t* d, size_t n) {
+    uint8_t seq[4];
+    std::memcpy(seq, s_.pending, s_.pendingLen);
+    const uint8_t held = s_.pendingLen;
+    const int more = continuationCount(seq[0]);
+    int have = held;  // bytes of the sequence known, lead included
+    size_t used = 0;
+    s_.pendingLen = 0;
+    for (; have <= more && used < n; ++have, ++used) {
+      if (!continuationOk(seq[0], static_cast<unsigned>(have), d[used])) return true;  // held bytes invalid
+      seq[have] = d[used];
+    }
+    if (have <= more) {  // still cut: d held only continuation bytes
+      std::memcpy(s_.pending, seq, static_cast<size_t>(have));
+      s_.pendingLen = static_cast<uint8_t>(have);
+      s_.lastWasDigit = false;
+      s_.base += n;
+      return false;
+    }
+    report(decode(seq, more), s_.base - held, s_.base + used, s_.pendingAfterDigit);
+    return true;  // d[0..used) are continuation bytes: the main scan skips them as non-leads
+  }
+
+  void report(uint32_t cp, uint64_t start, uint64_t end, bool afterDigit) {
+    const uint8_t cls = f_.classOf(cp);
+    if ((cls & EvasionHintFinder::kDigit) || ((cls & EvasionHintFinder::kInvisible) && afterDigit)) {
+      out_.push_back(Match{f_.id(), start, end});
+    }
+  }
+
+  const EvasionHintFinder& f_;
+  EvasionHintState& s_;
+  const bool final_;
+  std::vector<Match>& out_;
+};
+
+// Runtime dispatch: the SIMD variants are compiled with target attributes so the addon needs no
+// special flags; flatten inlines the scanner into one function per target.
+using ScanFn = void (*)(Scanner&, const uint8_t*, size_t);
+
+#ifdef CARDVEIL_X86
+__attribute__((target("avx512f,avx512bw"), flatten)) void scanAvx512(Scanner& s, const uint8_t* d, size_t n) {
+  s.scan<Avx512Bytes>(d, n);
+}
+__attribute__((target("avx2"), flatten)) void scanAvx2(Scanner& s, const uint8_t* d, size_t n) {
+  s.scan<Avx2Bytes>(d, n);
+}
+__attribute__((flatten)) void scanSse2(Scanner& s, const uint8_t* d, size_t n) { s.scan<Sse2Bytes>(d, n); }
+#endif
+[[maybe_unused]] void scanScalar(Scanner& s, const uint8_t* d, size_t n) { s.scan<ScalarBytes>(d, n); }
+
+// CARDVEIL_EVASION_HINTS_FORCE_{AVX2,SSE2,SCALAR} pin one variant, so tests can check each one.
+ScanFn pickScan() {
+#if !defined(CARDVEIL_X86) || defined(CARDVEIL_EVASION_HINTS_FORCE_SCALAR)
+  return scanScalar;
+#elif defined(CARDVEIL_EVASION_HINTS_FORCE_SSE2)
+  return scanSse2;
+#elif defined(CARDVEIL_EVASION_HINTS_FORCE_AVX2)
+  return scanAvx2;
+#else
+  __builtin_cpu_init();
+  if (__builtin_cpu_supports("avx512bw")) return scanAvx512;
+  if (__builtin_cpu_supports("avx2")) return scanAvx2;
+  return scanSse2;
+#endif
+}
+
+}  // namespace
+
+// ---- Finder: configuration and lookup tables -----------------------------------------------------
+
+EvasionHintFinder::EvasionHintFinder(uint32_t id, std::vector<CodePointRange> digits,
+                                     std::vector<CodePointRange> invisibles)
+    : id_(id), digits_(std::move(digits)), invisibles_(std::move(invisibles)), pageOf_(kPages, 0), pages_(1, Page{}) {
+  mark(digits_, true);
+  mark(invisibles_, false);
+}
+
+void EvasionHintFinder::mark(const std::vector<CodePointRange>& ranges, bool digit) {
+  for (const CodePointRange& r : ranges) {
+    if (r.first < 0x80 || r.first > r.last || r.last > kLastCodePoint || (r.first <= 0xDFFF && r.last >= 0xD800)) {
+      throw std::invalid_argument("a code point range must be first <= last within 0x80 to 0x10FFFF, without surrogates");
+    }
+    for (uint32_t cp = r.first;; ++cp) {
+      uint16_t& index = pageOf_[cp >> 8];
+      if (index == 0) {
+        index = static_cast<uint16_t>(pages_.size());
+        pages_.push_back(Page{});
+      }
+      uint64_t* words = digit ? pages_[index].digit : pages_[index].invisible;
+      words[(cp >> 6) & 3] |= uint64_t{1} << (cp & 63);
+      if (cp == r.last) break;
+    }
+  }
+}
+
+void EvasionHintFinder::scan(const uint8_t* data, size_t len, EvasionHintState& state, bool final,
+                             std::vector<Match>& out) const {
+  static const ScanFn fn = pickScan();
+  Scanner scanner(*this, state, final, out);
+  fn(scanner, data, len);
+}
+
+void EvasionHintFinder::find(const uint8_t* data, size_t len, std::vector<Match>& out) const {
+  EvasionHintState state;
+  scan(data, len, state, true, out);
+}
+
+// Layout, little-endian: "CVEH", u32 version (1), u32 id, u32 digit range count, {u32 first,
+// u32 last} per range, u32 invisible range count, {u32 first, u32 last} per range.
+namespace {
+constexpr char kMagic[4] = {'C', 'V', 'E', 'H'};
+constexpr uint32_t kVersion = 1;
+
+void putU32(std::string& s, uint32_t v) {
+  for (int k = 0; k < 4; ++k) s.push_back(static_cast<char>((v >> (8 * k)) & 0xFF));
+}
+
+bool getU32(const uint8_t*& p, const uint8_t* end, uint32_t& v) {
+  if (end - p < 4) return false;
+  v = uint32_t{p[0]} | uint32_t{p[1]} << 8 | uint32_t{p[2]} << 16 | uint32_t{p[3]} << 24;
+  p += 4;
+  return true;
+}
+
+void putRanges(std::string& s, const std::vector<CodePointRange>& ranges) {
+  putU32(s, static_cast<uint32_t>(ranges.size()));
+  for (const CodePointRange& r : ranges) {
+    putU32(s, r.first);
+    putU32(s, r.last);
+  }
+}
+
+bool getRanges(const uint8_t*& p, const uint8_t* end, std::vector<CodePointRange>& ranges) {
+  uint32_t count;
+  // Each range takes 8 bytes: reject counts the input cannot hold before allocating.
+  if (!getU32(p, end, count) || count > static_cast<size_t>(end - p) / 8) return false;
+  ranges.resize(count);
+  for (CodePointRange& r : ranges) {
+    if (!getU32(p, end, r.first) || !getU32(p, end, r.last)) return false;
+  }
+  return true;
+}
+}  // namespace
+
+std::string EvasionHintFinder::serialize() const {
+  std::string s(kMagic, sizeof kMagic);
+  putU32(s, kVersion);
+  putU32(s, id_);
+  putRanges(s, digits_);
+  putRanges(s, invisibles_);
+  return s;
+}
+
+std::unique_ptr<EvasionHintFinder> EvasionHintFinder::deserialize(const uint8_t* p, size_t n) {
+  if (p == nullptr || n < sizeof kMagic || std::memcmp(p, kMagic, sizeof kMagic) != 0) return nullptr;
+  const uint8_t* end = p + n;
+  p += sizeof kMagic;
+  uint32_t version, id;
+  if (!getU32(p, end, version) || version != kVersion || !getU32(p, end, id)) return nullptr;
+  std::vector<CodePointRange> digits, invisibles;
+  if (!getRanges(p, end, digits) || !getRanges(p, end, invisibles) || p != end) return nullptr;
+  try {
+    return std::make_unique<EvasionHintFinder>(id, std::move(digits), std::move(invisibles));
+  } catch (const std::invalid_argument&) {
+    return nullptr;
+  }
+}
+
+// ---- Streams -------------------------------------------------------------------------------------
+
+void EvasionHintStream::write(const uint8_t* data, size_t len, std::vector<Match>& out) {
+  finder_->scan(data, len, state_, false, out);
+}
+
+void EvasionHintStream::close() { state_ = EvasionHintState{}; }
+
+}  // namespace cardveil

@@ -1,0 +1,98 @@
+// The evasion-hint pass: finds non-ASCII digits anywhere, and invisible characters directly after
+// an ASCII digit, in UTF-8 bytes, in block mode and in streaming mode.
+//
+// The specification is the TypeScript reference lib/engine/evasion-hints.ts; this pass reports
+// exactly the same hints for every input, and a stream reports the same hints as one block scan of
+// the concatenated chunks, whatever the chunking. Why it exists: the few hundred multi-byte
+// literals these two patterns need cut a Hyperscan database of ASCII literals to half its speed,
+// while on ASCII text (most logs) they cannot match at all and a SIMD skip of ASCII blocks is
+// nearly free.
+//
+// Threads: an EvasionHintFinder is immutable after construction and may be shared by any number of
+// threads; an EvasionHintStream belongs to one thread at a time.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "match.h"
+
+namespace cardveil {
+
+// An inclusive code point range, as the `[first, last]` pairs of lib/engine/types.ts.
+struct CodePointRange {
+  uint32_t first;
+  uint32_t last;
+};
+
+// Resumable scan state: what a stream carries between writes (block mode starts and ends fresh).
+struct EvasionHintState {
+  uint64_t base = 0;            // absolute offset of the current chunk's first byte
+  bool lastWasDigit = false;    // the byte before the current chunk is an ASCII digit
+  uint8_t pendingLen = 0;       // bytes held of a sequence cut by the end of the previous chunk
+  bool pendingAfterDigit = false;  // the byte before that sequence is an ASCII digit
+  uint8_t pending[3] = {0, 0, 0};
+};
+
+// The configuration compiled into a two-level bitmap. Immutable, shareable across threads.
+class EvasionHintFinder {
+ public:
+  // Throws std::invalid_argument unless every range is first <= last within 0x80..0x10FFFF and
+  // leaves out the surrogates (the rules of lib/engine/validate.ts).
+  EvasionHintFinder(uint32_t id, std::vector<CodePointRange> digits, std::vector<CodePointRange> invisibles);
+  uint32_t id() const noexcept { return id_; }
+  // Block mode: appends {id, start, end} byte offsets of every hint in data[0..len), sorted by end.
+  void find(const uint8_t* data, size_t len, std::vector<Match>& out) const;
+  // Config only (id + both range lists), versioned; see evasion_hints.cc for the layout.
+  std::string serialize() const;
+  // nullptr on bad input (wrong magic or version, truncated, trailing bytes, invalid ranges).
+  static std::unique_ptr<EvasionHintFinder> deserialize(const uint8_t* p, size_t n);
+
+  // Scans data[0..len) from state (absolute offsets from state.base) and advances it. final: no
+  // more data follows, so a cut sequence is invalid bytes rather than pending.
+  void scan(const uint8_t* data, size_t len, EvasionHintState& state, bool final, std::vector<Match>& out) const;
+
+  // Membership bits of a code point: kDigit, kInvisible or both. cp must be <= 0x10FFFF.
+  static constexpr uint8_t kDigit = 1;
+  static constexpr uint8_t kInvisible = 2;
+  uint8_t classOf(uint32_t cp) const noexcept {
+    const Page& page = pages_[pageOf_[cp >> 8]];
+    const unsigned bit = cp & 63;
+    const unsigned word = (cp >> 6) & 3;
+    return static_cast<uint8_t>(((page.digit[word] >> bit) & 1) | (((page.invisible[word] >> bit) & 1) << 1));
+  }
+
+ private:
+  // 256 code points: one bit per code point and list. Page 0 is the shared empty page.
+  struct Page {
+    uint64_t digit[4];
+    uint64_t invisible[4];
+  };
+  void mark(const std::vector<CodePointRange>& ranges, bool digit);
+
+  uint32_t id_;
+  std::vector<CodePointRange> digits_;
+  std::vector<CodePointRange> invisibles_;
+  std::vector<uint16_t> pageOf_;  // 0x1100 entries: page index per 256 code points
+  std::vector<Page> pages_;
+};
+
+// Per-stream state; offsets are absolute over the stream. The finder must outlive the stream.
+// After close() the stream starts over as a new stream at offset 0.
+class EvasionHintStream {
+ public:
+  explicit EvasionHintStream(const EvasionHintFinder& finder) : finder_(&finder) {}
+  // Appends the hints whose last byte is in data[0..len).
+  void write(const uint8_t* data, size_t len, std::vector<Match>& out);
+  // Ends the stream (a sequence still cut is invalid bytes: nothing to report) and resets it.
+  void close();
+
+ private:
+  const EvasionHintFinder* finder_;
+  EvasionHintState state_;
+};
+
+}  // namespace cardveil
