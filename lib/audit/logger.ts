@@ -209,10 +209,18 @@ export class AuditLogger implements ChainLink {
   }
 }
 
+// Loops rather than Set/map/filter chains: both run once per evaluation over a handful of items.
 function typesOf(state: ChainState): string[] {
-  return Object.keys(state.counts).filter((t) => (state.counts[t] ?? 0) > 0);
+  const types: string[] = [];
+  for (const t of Object.keys(state.counts)) if ((state.counts[t] ?? 0) > 0) types.push(t);
+  return types;
 }
 
 function uniqueReasons(state: ChainState): string[] {
-  return [...new Set(state.reasons.map((r) => `${r.link}:${r.code}`))];
+  const codes: string[] = [];
+  for (const r of state.reasons) {
+    const code = `${r.link}:${r.code}`;
+    if (!codes.includes(code)) codes.push(code);
+  }
+  return codes;
 }

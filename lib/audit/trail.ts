@@ -243,13 +243,19 @@ export class AuditTrail {
     if (this.failure !== undefined) throw this.failure;
     if (this.queue.length === 0 || this.fd === undefined) return;
     const count = this.queue.length;
-    const bytes = Buffer.from(this.queue.length === 1 ? this.queue[0]! : this.queue.join(''), 'utf8');
+    const length = this.queuedBytes;
+    const text = count === 1 ? this.queue[0]! : this.queue.join('');
     this.queue = [];
     this.queuedBytes = 0;
     queuedTrails.delete(this);
     try {
-      // A regular file takes the whole buffer in one write; the loop covers a short write anyway.
-      for (let at = 0; at < bytes.length; ) at += writeSync(this.fd, bytes, at, bytes.length - at);
+      // Written as a string: Node encodes it straight into the write call, no Buffer per batch.
+      const written = writeSync(this.fd, text, null, 'utf8');
+      if (written < length) {
+        // A regular file takes it all in one write; a short write is finished from the bytes.
+        const rest = Buffer.from(text, 'utf8');
+        for (let at = written; at < length; ) at += writeSync(this.fd, rest, at, length - at);
+      }
       if (this.fsyncEach) fsyncSync(this.fd);
     } catch (error) {
       throw this.fail(error, count);
