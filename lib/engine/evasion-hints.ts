@@ -152,3 +152,22 @@ export function findEvasionHints(input: string | Uint8Array, config: EvasionHint
   }
   return Float64Array.from(out);
 }
+
+/**
+ * Sorted, merged inclusive `[first, last]` ranges of a list of code points: how the built-in
+ * detectors turn their code point lists (`scriptDigitCodePoints()`, `invisibleCodePoints()`) into
+ * an `EvasionHintConfig`.
+ *
+ * @example
+ * codePointRanges([0x200d, 0x200b, 0x200c, 0xfeff]); // [[0x200b, 0x200d], [0xfeff, 0xfeff]]
+ */
+export function codePointRanges(codePoints: readonly number[]): [number, number][] {
+  const sorted = [...codePoints].sort((x, y) => x - y);
+  const ranges: [number, number][] = [];
+  for (const cp of sorted) {
+    const last = ranges[ranges.length - 1];
+    if (last !== undefined && cp <= last[1] + 1) last[1] = Math.max(last[1], cp);
+    else ranges.push([cp, cp]);
+  }
+  return ranges;
+}
