@@ -6,7 +6,7 @@
  */
 import { raw, type RawFinding } from './finding.js';
 import { cardWordsBefore } from './context.js';
-import { isAlnum, isAlpha, isDigit } from './text.js';
+import { isAlnum, isAlpha, isDigit, isHex as isHexDigit } from './text.js';
 import type { CardBrand } from './types.js';
 import { standsAlone, valueAfter, wordEnd } from './values.js';
 
@@ -36,7 +36,9 @@ export function cvvAfterKeyword(
   if (phraseEnd === undefined) {
     // A key glued to lower-case letters before it is another word (`xcvv`), unless camelCase.
     const first = b[keywordStart]!;
-    if (isAlpha(b[keywordStart - 1]) && first >= 0x61 && !/card$|cc$/i.test(String.fromCharCode(...b.subarray(Math.max(0, keywordStart - 4), keywordStart)))) {
+    // A percent escape before it is a delimiter (`card%5Bcvc%5D=123`).
+    const escaped = b[keywordStart - 3] === 0x25 && isHexDigit(b[keywordStart - 2]);
+    if (isAlpha(b[keywordStart - 1]) && first >= 0x61 && !escaped && !/card$|cc$/i.test(String.fromCharCode(...b.subarray(Math.max(0, keywordStart - 4), keywordStart)))) {
       return undefined;
     }
     const end = keyEnd(b, keywordStart);

@@ -8,7 +8,7 @@
 import { raw, type RawFinding } from './finding.js';
 import { isAlnum, isAlpha, isDigit } from './text.js';
 import type { Token } from './values.js';
-import { valueAfter, wordEnd } from './values.js';
+import { FILLERS, wordEnd } from './values.js';
 
 const KEY = /^exp(?:iry|iration|ires|ire|ired|iring|\.)?(?:[_.-]?(date|dt|month|mon|mm|year|yr|yy|yyyy|on|mm[_.-]?yy|mmyy|mm[_.-]?yyyy|mmyyyy))?$/;
 
@@ -78,41 +78,124 @@ function compact(b: Uint8Array, t: Token): Token | undefined {
   return undefined;
 }
 
+/** Words that may stand between an expiry key and its value: fillers and a format hint (`(MM/YY)`). */
+const GAP_WORDS = new Set([...FILLERS, 'end', 'thru', 'through', 'mm', 'yy', 'yyyy', 'mmyy', 'mmyyyy', 'm', 'y']);
+
+/** Punctuation that may stand between an expiry key and its value, XML and form brackets included. */
+function gapPunct(c: number | undefined): boolean {
+  return (
+    c === 0x20 || c === 0x09 || c === 0x3a || c === 0x3d || c === 0x22 || c === 0x27 || c === 0x23 || c === 0x2f ||
+    c === 0x2e || c === 0x2d || c === 0x28 || c === 0x29 || c === 0x5b || c === 0x5d || c === 0x3e || c === 0x2c ||
+    c === 0x60 || c === 0x7b || c === 0x7d || c === 0x7c
+  );
+}
+
+const MONTHS = /^(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t|tember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)$/;
+
 /**
- * The expiry that a keyword trigger points at: `digitAt` is the first digit after the keyword
- * (where the engine's `exp…` / "valid thru" pattern ended). `phrase`: the trigger was "valid thru".
+ * Where the value after an expiry key or phrase starts, reading from `from` (just past the key):
+ * punctuation (`: `, `=`, `>` of an XML element, `]=` of a form key, `%5D=` URL-encoded), filler
+ * words and a format hint (`Expiry Date (MM/YY): 12/27`) are skipped. Returns the offset of the
+ * value's first digit, or of a month name (`expiry: Dec 2027`), or -1.
  */
-export function expiryAtTrigger(b: Uint8Array, digitAt: number, phrase: boolean): RawFinding | undefined {
+export function expiryGapEnd(b: Uint8Array, from: number): number {
+  let p = from;
+  const limit = Math.min(b.length, from + 40);
+  while (p < limit) {
+    const c = b[p]!;
+    if (isDigit(c)) return p;
+    if (gapPunct(c)) p++;
+    else if (c === 0xc2 && b[p + 1] === 0xa0) p += 2; // NBSP
+    else if (c === 0x25 /* % */ && isHexByte(b[p + 1]) && isHexByte(b[p + 2])) p += 3; // %5D, %3D
+    else if (isAlpha(c)) {
+      let q = p;
+      while (isAlpha(b[q]) && q - p < 12) q++;
+      const word = String.fromCharCode(...b.subarray(p, q)).toLowerCase();
+      if (MONTHS.test(word) && monthYearEnd(b, q) > 0) return p;
+      if (!GAP_WORDS.has(word) || isDigit(b[q])) return -1;
+      p = q;
+    } else return -1;
+  }
+  return -1;
+}
+
+function isHexByte(c: number | undefined): boolean {
+  return c !== undefined && (isDigit(c) || ((c | 0x20) >= 0x61 && (c | 0x20) <= 0x66));
+}
+
+/** End of ` 2027` / ` 27` / `. 2027` after a month name ending at `p`, else -1. */
+function monthYearEnd(b: Uint8Array, p: number): number {
+  let q = p;
+  if (b[q] === 0x2e) q++;
+  if (b[q] !== 0x20 && b[q] !== 0x2d && b[q] !== 0x2f) return -1;
+  q++;
+  const year = digitToken(b, q);
+  if (!year || isAlnum(b[year.end])) return -1;
+  const n = year.end - year.start;
+  return (n === 2 || (n === 4 && validYear(num(b, year), 4))) ? year.end : -1;
+}
+
+/**
+ * Where the value of an expiry key starts when `exp` ends at `keyEnd` (the trigger's hit), else -1:
+ * the key must be an expiry key (`exp`, `expiry`, `expiration_date`, `expMonth`, `exp_mm_yy`,
+ * `EXP12/27`, not `export` or `rexp`), then `expiryGapEnd`. What the engine's `exp` literal is
+ * confirmed with; `expiryAtTrigger` then parses the value at that offset.
+ *
+ * @example
+ * expiryValueAfterKey(Buffer.from('<expiry>12/27</expiry>'), 4) // 8
+ */
+export function expiryValueAfterKey(b: Uint8Array, keyEnd: number): number {
+  const key = expiryKey(b, keyEnd - 3);
+  return key ? expiryGapEnd(b, key.end) : -1;
+}
+
+/** The expiry key starting at `k` (`exp…`): its end and kind, or undefined. */
+function expiryKey(b: Uint8Array, k: number): { end: number; kind: KeyKind } | undefined {
+  // `exp` inside a lower-case word (`rexp`) is not the keyword; camelCase (`cardExp`) is.
+  const before = b[k - 1];
+  if (before !== undefined && before >= 0x61 && before <= 0x7a && b[k] === 0x65 && !/card$/i.test(String.fromCharCode(...b.subarray(Math.max(0, k - 4), k)))) return undefined;
+  // The key stops at the first digit: `EXP12/27`, `exp1227` glue the value to it.
+  let end = wordEnd(b, k);
+  for (let i = k + 3; i < end; i++) {
+    if (isDigit(b[i])) {
+      end = i;
+      break;
+    }
+  }
+  const word = String.fromCharCode(...b.subarray(k, end)).replace(/([a-z])([A-Z])/g, '$1_$2').toLowerCase();
+  const m = KEY.exec(word);
+  return m ? { end, kind: keyKind(m[1]) } : undefined;
+}
+
+/**
+ * The expiry that a keyword trigger points at: `at` is where the value starts (the first digit, or
+ * a month name), as found by `expiryValueAfterKey` or, for a phrase ("valid thru"), by
+ * `expiryGapEnd`. `phrase`: the trigger was "valid thru".
+ */
+export function expiryAtTrigger(b: Uint8Array, at: number, phrase: boolean): RawFinding | undefined {
   let kind: KeyKind = 'date';
   if (!phrase) {
-    // Find the keyword: the last `exp` before the digit, within the trigger's reach.
+    // Find the keyword: the last `exp` before the value, within the trigger's reach.
     let k = -1;
-    for (let i = digitAt - 3; i >= Math.max(0, digitAt - 24); i--) {
+    for (let i = at - 3; i >= Math.max(0, at - 64); i--) {
       if ((b[i]! | 0x20) === 0x65 && (b[i + 1]! | 0x20) === 0x78 && (b[i + 2]! | 0x20) === 0x70) {
         k = i;
         break;
       }
     }
     if (k < 0) return undefined;
-    // `exp` inside a lower-case word (`rexp`) is not the keyword; camelCase (`cardExp`) is.
-    const before = b[k - 1];
-    if (before !== undefined && before >= 0x61 && before <= 0x7a && b[k] === 0x65 && !/card$/i.test(String.fromCharCode(...b.subarray(Math.max(0, k - 4), k)))) return undefined;
-    // The key stops at the first digit: `EXP12/27`, `exp1227` glue the value to it.
-    let end = wordEnd(b, k);
-    for (let i = k + 3; i < end; i++) {
-      if (isDigit(b[i])) {
-        end = i;
-        break;
-      }
-    }
-    const word = String.fromCharCode(...b.subarray(k, end)).replace(/([a-z])([A-Z])/g, '$1_$2').toLowerCase();
-    const m = KEY.exec(word);
-    if (!m) return undefined;
-    kind = keyKind(m[1]);
-    const token = valueAfter(b, end, 'digits', 24);
-    if (!token || token.start !== digitAt) return undefined;
+    const key = expiryKey(b, k);
+    if (!key || expiryGapEnd(b, key.end) !== at) return undefined;
+    kind = key.kind;
   }
-  const span = parseExpiry(b, digitAt, kind);
+  if (isAlpha(b[at])) {
+    // A month name and a year: `Dec 2027`, `December 2027`.
+    let q = at;
+    while (isAlpha(b[q])) q++;
+    const end = monthYearEnd(b, q);
+    return kind === 'date' && end > 0 ? raw('expiry', at, end, phrase ? 0.85 : 0.88) : undefined;
+  }
+  const span = parseExpiry(b, at, kind);
   // A duration after the value is a cache or token lifetime (`cache expiry 1230 s`), not a card's.
   if (!span || durationAfter(b, span.end)) return undefined;
   return raw('expiry', span.start, span.end, phrase ? 0.9 : 0.92);

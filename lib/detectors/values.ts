@@ -5,7 +5,7 @@
 import { isAlnum, isAlpha, isDigit, isHex } from './text.js';
 
 /** Words allowed between a keyword and its value in prose and keys. */
-const FILLERS = new Set([
+export const FILLERS: ReadonlySet<string> = new Set([
   'is', 'was', 'are', 'of', 'the', 'on', 'at', 'to', 'for', 'a', 'code', 'number', 'no', 'num', 'nr',
   'value', 'val', 'date', 'dt', 'card', 'back', 'my', 'your', 'its', 'it', 'be', 'will', 'entered',
   'provided', 'given', 'field', 'digits', 'data', 'and', 'with', 'as', 'in', 'block',
@@ -39,6 +39,11 @@ export function valueAfter(
     }
     if (c === 0xc2 && b[p + 1] === 0xa0) {
       p += 2;
+      continue;
+    }
+    // A URL-encoded delimiter (`card%5Bcvc%5D=123`, `cvv%3D123`).
+    if (c === 0x25 && isHex(b[p + 1]) && isHex(b[p + 2]) && PUNCTUATION.has(parseInt(String.fromCharCode(b[p + 1]!, b[p + 2]!), 16))) {
+      p += 3;
       continue;
     }
     if (isDigit(c) || (kind === 'hex' && isHex(c))) {
