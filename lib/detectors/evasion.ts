@@ -8,7 +8,10 @@
  * BOM, soft hyphen, variation selectors, tags) are dropped; percent-encoding (`%34`, also UTF-8
  * sequences `%EF%BC%94`), HTML numeric references (`&#52;`, `&#x34;`) and escapes (`\u0034`,
  * surrogate pairs, `\x34`) are decoded, and so are encoded separators (`%20`, `&nbsp;`). Separators (Unicode spaces, dashes, line breaks) are kept:
- * the card-window pass already reads them.
+ * the card-window pass already reads them. Look-alike separators the card-window pass does not know
+ * (Ogham space, line/paragraph separators, NEL, vertical tab, form feed, fullwidth and small
+ * hyphens, middle dots) become the ASCII separator they look like; blank glyphs and controls that
+ * split digits invisibly (braille blank, NUL, backspace) are dropped.
  */
 import { invisibleCodePoints, scriptDigitCodePoints } from './patterns.js';
 import { decodeAt, isHex } from './text.js';
@@ -19,6 +22,55 @@ export interface NormalisedRegion {
   /** For each normalised byte, the original span it came from. */
   readonly origStart: Int32Array;
   readonly origEnd: Int32Array;
+}
+
+/**
+ * Separators an attacker can put between digit groups that the card-window pass does not read as
+ * separators, and what each stands for: an ASCII space, line break, `-` or `.`, or -1 (dropped:
+ * it renders as nothing or as a blank that is not a space).
+ */
+const LOOKALIKES: ReadonlyMap<number, number> = new Map([
+  [0x1680, 0x20], // Ogham space mark (Zs)
+  [0x000b, 0x20], // vertical tab
+  [0x000c, 0x20], // form feed
+  [0x2028, 0x0a], // line separator
+  [0x2029, 0x0a], // paragraph separator
+  [0x0085, 0x0a], // next line (NEL)
+  [0xff0d, 0x2d], // fullwidth hyphen-minus
+  [0xfe63, 0x2d], // small hyphen-minus
+  [0xfe58, 0x2d], // small em dash
+  [0x2e3a, 0x2d], // two-em dash
+  [0x2e3b, 0x2d], // three-em dash
+  [0x2043, 0x2d], // hyphen bullet
+  [0x02d7, 0x2d], // modifier letter minus sign
+  [0x207b, 0x2d], // superscript minus
+  [0x208b, 0x2d], // subscript minus
+  [0x00b7, 0x2e], // middle dot
+  [0x30fb, 0x2e], // katakana middle dot
+  [0xff65, 0x2e], // halfwidth katakana middle dot
+  [0x2027, 0x2e], // hyphenation point
+  [0x2219, 0x2e], // bullet operator
+  [0xff0e, 0x2e], // fullwidth full stop
+  [0x2024, 0x2e], // one dot leader
+  [0x2800, -1], // braille pattern blank
+  [0x0000, -1], // NUL (UTF-16 text read as bytes)
+  [0x0008, -1], // backspace
+]);
+
+/**
+ * The look-alike separators above that are not ASCII: an ASCII digit followed by one of them is an
+ * evasion place, like an invisible character after a digit (the evasion-hint pass's list).
+ *
+ * @example
+ * lookalikeSeparatorCodePoints().includes(0x1680) // true
+ */
+export function lookalikeSeparatorCodePoints(): number[] {
+  return [...LOOKALIKES.keys()].filter((cp) => cp >= 0x80).sort((x, y) => x - y);
+}
+
+/** The ASCII look-alike separators (vertical tab, form feed, NUL, backspace): evasion places after a digit. */
+export function asciiLookalikeSeparators(): number[] {
+  return [...LOOKALIKES.keys()].filter((cp) => cp < 0x80).sort((x, y) => x - y);
 }
 
 let digitValue: Map<number, number> | undefined;
@@ -105,6 +157,7 @@ function material(c: number): boolean {
     c >= 0x80 ||
     (c >= 0x30 && c <= 0x39) ||
     c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d ||
+    c === 0x0b || c === 0x0c || c === 0x00 || c === 0x08 || // look-alike separators
     c === 0x2d || c === 0x2e || c === 0x2f || c === 0x5f ||
     c === 0x25 || c === 0x26 || c === 0x23 || c === 0x3b || c === 0x5c ||
     c === 0x75 || c === 0x55 || c === 0x78 || c === 0x58 ||
@@ -141,7 +194,14 @@ export function normaliseRegion(b: Uint8Array, from: number, to: number): Normal
   while (i < to) {
     const [cp, len] = decodeEscaped(b, i);
     const span = Math.min(len, to - i);
-    if (!invisible.has(cp)) {
+    const lookalike = LOOKALIKES.get(cp);
+    if (lookalike !== undefined) {
+      if (lookalike >= 0) {
+        out.push(lookalike);
+        starts.push(i);
+        ends.push(i + span);
+      }
+    } else if (!invisible.has(cp)) {
       const digit = digitValue.get(cp);
       const text = digit !== undefined ? String(digit) : String.fromCodePoint(cp);
       for (const byte of Buffer.from(text, 'utf8')) {
