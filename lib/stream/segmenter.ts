@@ -45,8 +45,14 @@ const CR = 0x0d;
 const SPACE = 0x20;
 const TAB = 0x09;
 const DASH = 0x2d;
-/** Bytes before an idle cut searched for a card-length digit run (see `findIdleCut`). */
-const IDLE_REACH = 256;
+const SEMICOLON = 0x3b;
+/**
+ * A card-length digit run ending this close before an idle cut holds the cut back: a keyword or
+ * CVV arriving next may still confirm it (the gateway's stream guard holds the same 32 units).
+ */
+const AFTER_RUN_REACH = 32;
+/** Bytes a card number with separators can span (19 digits with 3-byte gaps). */
+const RUN_SPAN = 80;
 /** The shortest card number (Maestro): a digit run this long may be a PAN awaiting its CVV. */
 const CARD_DIGITS = 12;
 
@@ -134,8 +140,8 @@ export function findSafeCut(held: Buffer, contextBytes: number, check: CutCheck)
  *
  * The usual check runs with whatever follows the cut so far as its right side. In addition, the
  * bytes just before the cut must hold nothing a later line could still change: no digit right
- * before the line break (a card number wrapped across lines) and no card-length digit run in the
- * last 256 bytes (a PAN whose CVV or expiry may come next, or that a later line could confirm).
+ * before the line break (a card number wrapped across lines) and no card-length digit run ending
+ * in the last 32 bytes (a PAN whose CVV, expiry or keyword may come next).
  * Such lines wait for the next line instead, so a card number split across chunks or lines is
  * still caught; everything before them goes out.
  */
@@ -160,12 +166,14 @@ export function findIdleCut(held: Buffer, contextBytes: number, check: CutCheck)
 function unsettled(held: Buffer, cut: number): boolean {
   let end = cut - 2; // the byte before the newline
   while (end >= 0 && (held[end] === CR || held[end] === SPACE || held[end] === TAB)) end--;
-  if (end >= 0 && isDigit(held[end]!)) return true;
+  // A digit, or what an encoded one ends with (`&#52;`, a full-width or other-script digit, an
+  // invisible separator: any non-ASCII byte), may continue as a card number on the next line.
+  if (end >= 0 && (isDigit(held[end]!) || held[end] === SEMICOLON || held[end]! >= 0x80)) return true;
   let digits = 0;
-  for (let i = Math.max(0, cut - IDLE_REACH); i < cut; i++) {
+  for (let i = Math.max(0, cut - AFTER_RUN_REACH - RUN_SPAN); i < cut; i++) {
     const c = held[i]!;
     if (isDigit(c)) {
-      if (++digits >= CARD_DIGITS) return true;
+      if (++digits >= CARD_DIGITS && i >= cut - 1 - AFTER_RUN_REACH) return true;
     } else if (!((c === SPACE || c === DASH) && i > 0 && isDigit(held[i - 1]!))) {
       digits = 0; // one space or dash between digits keeps a run going (4111 1111 ...)
     }

@@ -10,7 +10,7 @@
 import type { FileHandle } from 'node:fs/promises';
 import type { Writable } from 'node:stream';
 import { scrubberCutCheck } from '../stream/cut-check.js';
-import { scrubSegment } from '../stream/scrub-segment.js';
+import { scrubAfterContext, scrubSegment } from '../stream/scrub-segment.js';
 import type { SegmenterOptions } from '../stream/segmenter.js';
 import { addResult, emptySummary, type ScrubSummary } from '../stream/summary.js';
 import type { BufferScrubber, ScrubFormat, ScrubOutcome } from '../stream/types.js';
@@ -103,9 +103,13 @@ export async function scrubInto(source: ByteSource, sink: Writable, options: Pip
     options.onProgress?.(summary.bytesIn);
   };
   const submit = async (segment: Buffer): Promise<void> => {
-    const bytesIn = segment.length;
+    const carry = segments.lastCarry;
+    const bytesIn = segment.length - carry;
     let result: Promise<Scrubbed>;
-    if (pool) {
+    if (carry > 0) {
+      // After an idle cut (slow input): scrubbed here, with the context it carries.
+      result = Promise.resolve({ ...scrubAfterContext(scrubber, segment, carry, format), memory: segment.buffer });
+    } else if (pool) {
       result = pool.run(segment, format, { transfer: true }); // the memory comes back with the result
       result.catch(() => {}); // observed in writeOldest; avoids an unhandled rejection meanwhile
     } else {

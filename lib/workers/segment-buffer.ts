@@ -27,6 +27,9 @@ export class SegmentBuffer {
   readonly #maxSpares: number;
   #buffer: Buffer;
   #filled = 0;
+  /** Leading bytes of the buffer that were already handed out by an idle cut (context only). */
+  #carry = 0;
+  #lastCarry = 0;
   /** Next search once this many bytes are held (grows after a failed search). */
   #searchAt: number;
 
@@ -40,7 +43,17 @@ export class SegmentBuffer {
 
   /** Bytes received and not yet handed out as a segment. */
   get heldBytes(): number {
-    return this.#filled;
+    return this.#filled - this.#carry;
+  }
+
+  /**
+   * Leading bytes of the last segment handed out that belong to an earlier segment: after an idle
+   * cut, the next segment starts with up to `contextBytes` of the input before it, so decisions
+   * that look back (a keyword on the previous line) still see it. Scrub the segment whole and
+   * emit only the output after these bytes' own output (see `scrubAfterContext`).
+   */
+  get lastCarry(): number {
+    return this.#lastCarry;
   }
 
   /** Free space after the held bytes, to read into; then call `commit`. Never empty. */
@@ -89,14 +102,19 @@ export class SegmentBuffer {
    * come (see `findIdleCut`), or null.
    */
   takeIdle(): Buffer | null {
-    if (this.#filled === 0) return null;
+    if (this.heldBytes === 0) return null;
     const cut = findIdleCut(this.#buffer.subarray(0, this.#filled), this.contextBytes, this.#check);
-    return cut > 0 ? this.#cutAt(cut) : null;
+    if (cut <= this.#carry) return null;
+    // Keep the input just before the cut (from a line start) as context for the next segment.
+    const from = Math.max(0, cut - this.contextBytes);
+    const lineStart = this.#buffer.indexOf(0x0a, from);
+    const keep = cut - (from === 0 || lineStart < 0 || lineStart >= cut - 1 ? from : lineStart + 1);
+    return this.#cutAt(cut, keep);
   }
 
-  /** Ends input: everything still held (scrubbed whole, so always exact), or null. */
+  /** Ends input: everything still held, or null. */
   end(): Buffer | null {
-    return this.#filled > 0 ? this.#cutAt(this.#filled) : null;
+    return this.heldBytes > 0 ? this.#cutAt(this.#filled) : null;
   }
 
   /** Takes back the memory of a segment whose output is written; it is reused for later input. */
@@ -106,13 +124,16 @@ export class SegmentBuffer {
     }
   }
 
-  #cutAt(cut: number): Buffer {
+  /** Hands out the bytes before `cut`; the last `keep` of them stay as the next segment's context. */
+  #cutAt(cut: number, keep = 0): Buffer {
     const segment = this.#buffer.subarray(0, cut);
-    const rest = this.#filled - cut;
+    this.#lastCarry = this.#carry;
+    const rest = this.#filled - cut + keep;
     const next = this.#acquire(rest);
-    this.#buffer.copy(next, 0, cut, this.#filled);
+    this.#buffer.copy(next, 0, cut - keep, this.#filled);
     this.#buffer = next;
     this.#filled = rest;
+    this.#carry = keep;
     this.#searchAt = this.segmentBytes;
     return segment;
   }

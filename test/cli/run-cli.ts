@@ -1,5 +1,5 @@
 /** Runs the real CLI (TypeScript source through tsx) in a child process. */
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess, type StdioOptions } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -13,6 +13,11 @@ export interface CliRun {
   readonly signal: NodeJS.Signals | null;
   readonly stdout: Buffer;
   readonly stderr: string;
+}
+
+/** Starts the real CLI without waiting for it (for tests that talk to it while it runs). */
+export function spawnCli(args: readonly string[], stdio: StdioOptions = ['pipe', 'pipe', 'pipe']): ChildProcess {
+  return spawn(process.execPath, ['--import', TSX, MAIN, ...args], { cwd: ROOT, env: { ...process.env, NODE_OPTIONS: '' }, stdio });
 }
 
 export function runCli(

@@ -6,6 +6,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { TEST_CARDS } from '../stream/log-arbitraries.js';
 import { ROOT, runCli } from './run-cli.js';
 
+const SEED_PACK = '/work/shared/packs/pci-ai-governance.yaml';
 let dir: string;
 
 beforeAll(() => {
@@ -94,6 +95,32 @@ describe('cardveil scan', { timeout: 180_000 }, () => {
     expect((await runCli(['scan', '--format', 'xml'], { cwd: dir })).code).toBe(2);
     expect((await runCli(['scan', '--sensitivity', 'max'], { cwd: dir })).code).toBe(2);
     expect((await runCli(['scan', 'nope'], { cwd: dir })).code).toBe(66);
+  });
+
+  it('applies --pack: the pack\'s DLP patterns and blocked terms are reported (masked), as scrub --pack acts on them', async () => {
+    const file = join(dir, 'dlp.log');
+    writeFileSync(file, 'ok line\nauth code AUTH-ABC123XYZ approved\nhere is the cvv spreadsheet\nfine\n');
+    const plain = await runCli(['scan', 'dlp.log'], { cwd: dir });
+    expect(plain.code).toBe(0);
+    const run = await runCli(['scan', '--pack', SEED_PACK, 'dlp.log'], { cwd: dir });
+    expect(run.code).toBe(1);
+    expect(run.stdout.toString()).toBe(
+      'dlp.log:2:11: custom dlp:AUTH-[0-9A-Z]{6,12} **************\n' +
+        'dlp.log:3:13: blocked_term dlp:blocked_term ***************\n' +
+        'cardveil scan: 2 findings in 1 of 1 file\n',
+    );
+    expect(run.stdout.toString()).not.toContain('ABC123XYZ');
+    const sarif = JSON.parse((await runCli(['scan', '--pack', SEED_PACK, '--format', 'sarif', 'dlp.log'], { cwd: dir })).stdout.toString());
+    expect(sarif.runs[0].tool.driver.rules.map((r: { id: string }) => r.id)).toEqual(['cardveil/blocked_term', 'cardveil/custom']);
+  });
+
+  it('exits 78 on a bad or missing pack', async () => {
+    const bad = join(dir, 'bad-pack.yaml');
+    writeFileSync(bad, 'pack:\n  name: x\npolicy:\n  pii-detectr: {}\n');
+    const run = await runCli(['scan', '--pack', bad, 'logs'], { cwd: dir });
+    expect(run.code).toBe(78);
+    expect(run.stderr).toMatch(/^cardveil: bad configuration: /);
+    expect((await runCli(['scan', '--pack', join(dir, 'missing.yaml'), 'logs'], { cwd: dir })).code).toBe(78);
   });
 
   it('finds the card data planted in examples/sample.log', async () => {

@@ -1,11 +1,13 @@
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { once } from 'node:events';
+import { chmodSync, closeSync, mkdirSync, mkdtempSync, openSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { setTimeout as delay } from 'node:timers/promises';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Scrubber } from '../../lib/scrub.js';
 import { TEST_CARDS } from '../stream/log-arbitraries.js';
-import { ROOT, runCli } from './run-cli.js';
+import { ROOT, runCli, spawnCli } from './run-cli.js';
 
 const SAMPLE = readFileSync(join(ROOT, 'examples/sample.log'));
 const SEED_PACK = '/work/shared/packs/pci-ai-governance.yaml';
@@ -164,5 +166,59 @@ describe('cardveil scrub', { timeout: 180_000 }, () => {
     const cantCreate = await runCli(['scrub', join(ROOT, 'examples/sample.log'), '-o', join(blocker, 'sub')]);
     expect(cantCreate.code).toBe(73);
     expect(cantCreate.stderr).toMatch(/^cardveil: cannot create .*a-file\/sub: ENOTDIR/);
+  });
+});
+
+describe('cardveil scrub as a filter in a pipeline', { timeout: 180_000 }, () => {
+  it('ends quietly with exit 0 when the reader closes the pipe early (| head)', async () => {
+    const input = join(dir, 'long.log');
+    writeFileSync(input, Buffer.concat(Array.from({ length: 4000 }, () => SAMPLE))); // ~10 MB
+    const fd = openSync(input, 'r');
+    const child = spawnCli(['scrub', '--threads', '2'], [fd, 'pipe', 'pipe']);
+    closeSync(fd);
+    let stderr = '';
+    child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+    const first = await new Promise<Buffer>((resolve) => child.stdout!.once('data', resolve));
+    child.stdout!.destroy(); // like head: read a little, then close the read end of the pipe
+    const [code, signal] = (await once(child, 'close')) as [number | null, NodeJS.Signals | null];
+    expect(first.length).toBeGreaterThan(0);
+    expect(containsCard(first)).toBe(false);
+    expect({ code, signal, stderr }).toEqual({ code: 0, signal: null, stderr: '' });
+  });
+
+  it('writes complete lines while stdin stays open (tail -f | cardveil scrub), and still catches a card split across writes', async () => {
+    const child = spawnCli(['scrub', '--threads', '1', '-q']);
+    const out: Buffer[] = [];
+    child.stdout!.on('data', (d: Buffer) => out.push(d));
+    const arrived = async (text: string): Promise<void> => {
+      for (let waited = 0; !Buffer.concat(out).includes(text); waited += 50) {
+        if (waited > 60_000) throw new Error(`"${text}" did not arrive while stdin was open`);
+        await delay(50);
+      }
+    };
+    const lines = ['user alice logged in\n', 'card 4111 1111 ', '1111 1111 accepted for user bob\n', 'session closed\n'];
+    child.stdin!.write(lines[0]);
+    await arrived('user alice logged in\n');
+    child.stdin!.write(lines[1]); // half a card number, then a pause longer than the idle flush
+    await delay(400);
+    child.stdin!.write(lines[2]);
+    child.stdin!.write(lines[3]);
+    await arrived('session closed\n');
+    const live = Buffer.concat(out);
+    child.stdin!.end();
+    const [code] = (await once(child, 'close')) as [number | null];
+    expect(code).toBe(0);
+    expect(containsCard(live)).toBe(false);
+    expect(live.toString()).not.toContain('4111 1111');
+    expect(Buffer.concat(out).equals(scrubber.scrubBuffer(Buffer.from(lines.join(''))).output)).toBe(true);
+  });
+
+  it('reports CPU time and peak memory in --report', async () => {
+    const report = join(dir, 'resources.json');
+    const run = await runCli(['scrub', '-q', '--threads', '1', '--report', report], { input: SAMPLE });
+    expect(run.code).toBe(0);
+    const { resources } = JSON.parse(readFileSync(report, 'utf8')) as { resources: { cpuMs: number; maxRssBytes: number } };
+    expect(resources.cpuMs).toBeGreaterThanOrEqual(0);
+    expect(resources.maxRssBytes).toBeGreaterThan(10_000_000); // a Node process with the database loaded
   });
 });
