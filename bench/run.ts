@@ -16,6 +16,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { suite as batch } from './batch.js';
+import { suite as cli } from './cli.js';
 import { suite as detect } from './detect.js';
 import { suite as gateway } from './gateway.js';
 import { renderThroughputSvg } from './lib/chart.js';
@@ -32,7 +33,7 @@ import { suite as scan } from './scan.js';
 import { suite as scrub } from './scrub.js';
 import { suite as stream } from './stream.js';
 
-const SUITES: readonly Suite[] = [scan, batch, detect, scrub, stream, prompt, packCompile, gateway];
+const SUITES: readonly Suite[] = [scan, batch, detect, scrub, stream, cli, prompt, packCompile, gateway];
 /** The suites about bulk throughput, drawn in the chart (the others are about latency). */
 const CHART_SUITES: ReadonlySet<string> = new Set(['scan', 'batch', 'detect', 'scrub', 'stream']);
 const BASELINE_FILE = process.env.CARDVEIL_BENCH_BASELINE ?? join(REPO_ROOT, 'bench', 'baseline.json');
