@@ -224,13 +224,13 @@ class Scanner {
 using ScanFn = void (*)(Scanner&, const uint8_t*, size_t);
 
 #ifdef CARDVEIL_X86
-__attribute__((target("avx512f,avx512bw"), flatten)) void scanAvx512(Scanner& s, const uint8_t* d, size_t n) {
+[[maybe_unused]] __attribute__((target("avx512f,avx512bw"), flatten)) void scanAvx512(Scanner& s, const uint8_t* d, size_t n) {
   s.scan<Avx512Bytes>(d, n);
 }
-__attribute__((target("avx2"), flatten)) void scanAvx2(Scanner& s, const uint8_t* d, size_t n) {
+[[maybe_unused]] __attribute__((target("avx2"), flatten)) void scanAvx2(Scanner& s, const uint8_t* d, size_t n) {
   s.scan<Avx2Bytes>(d, n);
 }
-__attribute__((flatten)) void scanSse2(Scanner& s, const uint8_t* d, size_t n) { s.scan<Sse2Bytes>(d, n); }
+[[maybe_unused]] __attribute__((flatten)) void scanSse2(Scanner& s, const uint8_t* d, size_t n) { s.scan<Sse2Bytes>(d, n); }
 #endif
 [[maybe_unused]] void scanScalar(Scanner& s, const uint8_t* d, size_t n) { s.scan<ScalarBytes>(d, n); }
 

@@ -16,6 +16,7 @@ import { codePointRanges, findEvasionHints } from '../../lib/engine/evasion-hint
 import { compileFallback, deserializeFallback } from '../../lib/engine/fallback.js';
 import { compile, deserialize, nativeLoadError } from '../../lib/engine/index.js';
 import type { Database, EvasionHintConfig } from '../../lib/engine/types.js';
+import { byteToken, listed, sparseBytes, stringToken, unlisted, utf8 } from './fixtures/evasion-inputs.js';
 
 const CORPUS = '/work/shared/corpus/loghub';
 const loadError = nativeLoadError();
@@ -33,7 +34,6 @@ const small: EvasionHintConfig = { id: 7, digits: [[0xff10, 0xff19], [0x660, 0x6
 
 const hints = (input: string | Uint8Array, config: EvasionHintConfig = small): number[] => Array.from(findEvasionHints(input, config));
 const bytes = (...parts: (string | number[])[]): Buffer => Buffer.concat(parts.map((p) => (typeof p === 'string' ? Buffer.from(p, 'utf8') : Buffer.from(p))));
-const utf8 = (cp: number): number[] => Array.from(Buffer.from(String.fromCodePoint(cp), 'utf8'));
 
 function engineError(fn: () => unknown): { code: string; message: string } {
   try {
@@ -155,30 +155,6 @@ describe('evasion hints (reference)', () => {
   });
 });
 
-// ---- generators biased to what the pass looks at ----
-
-const listed = [...scriptDigitCodePoints().filter((_, k) => k % 7 === 0), ...invisibleCodePoints().filter((_, k) => k % 97 === 0), 0x200b, 0xfeff, 0xad, 0xe0041];
-const unlisted = [0xe9, 0x416, 0x4e2d, 0x1f600, 0x2013, 0xa0, 0xfffd];
-/** Byte tokens: ASCII digits and text, listed and unlisted encodings, their truncations, stray bytes. */
-const byteToken: fc.Arbitrary<number[]> = fc.oneof(
-  { weight: 5, arbitrary: fc.integer({ min: 0x30, max: 0x39 }).map((b) => [b]) },
-  { weight: 3, arbitrary: fc.constantFrom(...' ax-=\n'.split('')).map((c) => [c.charCodeAt(0)]) },
-  { weight: 4, arbitrary: fc.constantFrom(...listed).map(utf8) },
-  { weight: 2, arbitrary: fc.constantFrom(...unlisted).map(utf8) },
-  { weight: 2, arbitrary: fc.constantFrom(...listed).chain((cp) => fc.integer({ min: 1, max: utf8(cp).length - 1 }).map((k) => utf8(cp).slice(0, k))) },
-  { weight: 1, arbitrary: fc.integer({ min: 0x80, max: 0xbf }).map((b) => [b]) },
-  { weight: 1, arbitrary: fc.constantFrom([0xc0, 0x80], [0xe0, 0x80, 0x80], [0xed, 0xa0, 0x80], [0xf4, 0x90, 0x80, 0x80], [0xf5], [0xff]) },
-  { weight: 1, arbitrary: fc.integer({ min: 0, max: 255 }).map((b) => [b]) },
-);
-/** String tokens: the same, plus lone surrogates. */
-const stringToken: fc.Arbitrary<string> = fc.oneof(
-  { weight: 5, arbitrary: fc.constantFrom(...'0123456789') },
-  { weight: 3, arbitrary: fc.constantFrom(' ', 'a', 'x', '-', '\n') },
-  { weight: 4, arbitrary: fc.constantFrom(...listed).map((cp) => String.fromCodePoint(cp)) },
-  { weight: 2, arbitrary: fc.constantFrom(...unlisted).map((cp) => String.fromCodePoint(cp)) },
-  { weight: 1, arbitrary: fc.constantFrom('\ud800', '\udfff', '\ud835') },
-);
-
 /** Everything a stream reports for `chunks`, in block order. */
 function streamed(db: Database, chunks: readonly Uint8Array[]): number[] {
   const stream = db.openStream();
@@ -258,9 +234,19 @@ function engineSuite(name: string, make: (config: EvasionHintConfig) => Database
       );
     });
 
+    it('reports exactly the reference hints for mostly-ASCII inputs of a few hundred bytes (property)', () => {
+      fc.assert(
+        fc.property(sparseBytes, fc.array(fc.nat({ max: 800 }), { maxLength: 4 }), (b, offsets) => {
+          expect(Array.from(db.scan(b))).toEqual(hints(b, builtin));
+          expect(streamed(db, cut(b, offsets))).toEqual(hints(b, builtin));
+        }),
+        { numRuns: 300, seed: 56 },
+      );
+    });
+
     it('finds hints at every position around the 64- and 256-byte blocks of the SIMD skip', () => {
       const filler = Buffer.alloc(600, 'a');
-      for (const cp of [0xff14, 0x1d7d8, 0x200b, 0x660]) {
+      for (const cp of [0xad, 0xff14, 0x1d7d8, 0x200b, 0x660, 0xe0041]) {
         const encoded = utf8(cp);
         for (let at = 1; at + encoded.length <= filler.length; at += at < 70 || (at > 185 && at < 330) ? 1 : 7) {
           const b = Buffer.from(filler);
