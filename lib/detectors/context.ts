@@ -14,7 +14,7 @@ const POSITIVE =
 
 /** Keys that name an identifier, a measurement or a time, not a card. */
 const NEGATIVE =
-  /(?:^|_)(?:blk|block|blockid|uid|gid|pid|tid|id|ids|ts|time|timestamp|epoch|date|seq|sequence|offset|inode|ino|port|phone|tel|telephone|mobile|cell|fax|msisdn|imei|imsi|iccid|meid|isbn|issn|ean|upc|gtin|sku|order|orderid|invoice|tracking|trace|traceid|span|spanid|req|request|requestid|session|sessionid|sid|uuid|guid|hash|sha|sha1|sha256|md5|crc|checksum|nonce|build|ver|version|ip|mac|addr|address|size|len|length|bytes|count|total|amount|balance|price|usd|eur|gbp|jpy|inr|cny|aud|cad|chf|rub|brl|container|application|attempt|job|task|app|appattempt|txid|txn|xid|zxid|lsn|pos|position|serial|sn|vin|iban|bic|swift|account_id|user|userid|customer|cust|ref|reference|crc32|msgid|messageid|key|barcode|ticket|shipment|awb|po|rrn|arn|stan|sector|revision|rev|commit|build_id)$/;
+  /(?:^|_)(?:blk|block|blockid|uid|gid|pid|tid|id|ids|ts|time|timestamp|epoch|date|seq|sequence|offset|inode|ino|port|phone|tel|telephone|mobile|cell|fax|msisdn|imei|imsi|iccid|meid|isbn|issn|ean|upc|gtin|sku|order|orderid|invoice|tracking|trace|traceid|span|spanid|req|request|requestid|session|sessionid|sid|uuid|guid|hash|sha|sha1|sha256|md5|crc|checksum|nonce|build|ver|version|ip|mac|addr|address|size|len|length|bytes|count|total|amount|balance|price|usd|eur|gbp|jpy|inr|cny|aud|cad|chf|rub|brl|container|application|attempt|job|task|app|appattempt|txid|txn|xid|zxid|lsn|pos|position|serial|sn|vin|iban|bic|swift|account_id|user|userid|customer|cust|ref|reference|crc32|msgid|messageid|key|barcode|ticket|shipment|awb|po|rrn|arn|stan|sector|revision|rev|commit|build_id|token)$/;
 
 /** Card words anywhere in the preceding text (for confidence, not for acceptance). */
 const NEARBY_POSITIVE =
@@ -87,7 +87,7 @@ function classify(raw: string): KeyKind {
 }
 
 /** Words that only say "a value follows"; the word before them is the real key. */
-const GENERIC = new Set(['number', 'no', 'num', 'nr', 'nbr', 'id', 'code', 'value', 'is', 'was', 'of']);
+const GENERIC = new Set(['number', 'no', 'num', 'nr', 'nbr', 'id', 'code', 'value', 'is', 'was', 'of', 'token']);
 
 const DELIMITERS = new Set([...' \t"\'`:=#>({[,|;_-./\u0000'].map((c) => c.charCodeAt(0)));
 /** Letters that, after a backslash, are an escaped delimiter (`\n`, `\r`, `\t`, `\"`, `\/`). */
@@ -162,6 +162,8 @@ export function leftContext(b: Uint8Array, start: number): LeftContext {
   while (keyStart < wordEnd && isDigit(b[keyStart])) keyStart++;
   let word = '';
   for (let i = keyStart; i < wordEnd; i++) word += String.fromCharCode(b[i]!);
+  // A one-letter abbreviation with a slash is one key: `S/N` (serial number), `P/N` (part number).
+  if (word.length === 1 && b[p - 1] === 0x2f && isAlpha(b[p - 2]) && !isAlnum(b[p - 3])) word = String.fromCharCode(b[p - 2]!) + word;
   // A generic word takes its meaning from the word before: "order number", "card no", "transaction id".
   if (GENERIC.has(word.toLowerCase())) {
     let q = p;

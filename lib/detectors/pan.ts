@@ -275,6 +275,9 @@ export function judgeWindow(
     !printed && !isEvenSplit(shape) && !isPrintedGrouping(unwrapped.groups) && !isEvenSplit(unwrapped) &&
     !(wholeRun && isPlainBlocks(shape)) && !(wholeRun && positive && isTwoBlocks(shape));
   if (sensitivity !== 'restricted' && ((phoneOrAmount && !positive) || wrappedSlice || unevenSplit)) return undefined;
+  // An amount in thousands groups (`363.003.633.201.681,46`) and a 12-digit cloud account id
+  // (`aws account 501830741853`, `principal 6304…`) are not cards.
+  if (sensitivity !== 'restricted' && !positive && (isAmount(shape, cb, endAt) || (shape.digits.length === 12 && ACCOUNT_KEYS.has(left.word)))) return undefined;
   if (sensitivity === 'standard' && slice) return undefined;
   // A letter glued on the right is a hash or identifier's tail, except after a printed multi-group
   // window (no hash is printed in card groups: `4111 1111 1111 1111z`) or when it starts a card
@@ -369,6 +372,21 @@ function dumpTailAt(b: Uint8Array, end: number): boolean {
   if (groups.length < 2 || isAlnum(b[p]) || (b[p] === sep && isAlnum(b[p + 1]))) return false;
   const n = expiryLength(groups);
   return n > 0 && n === groups.length - 1 && (groups[n]!.length === 3 || groups[n]!.length === 4);
+}
+
+/** Keys of 12-digit cloud account ids (AWS account ids are exactly 12 digits). */
+const ACCOUNT_KEYS = new Set(['account', 'aws_account', 'account_number', 'principal', 'owner', 'owner_id']);
+
+/**
+ * Thousands groups with a decimal part: the first group 1-3 digits, the others exactly 3, joined by
+ * `.` then `,dd` after them (or by `,` then `.dd`): `363.003.633.201.681,46`.
+ */
+function isAmount(shape: Shape, b: Uint8Array, end: number): boolean {
+  const gap = shape.gaps[0];
+  if (gap === undefined || gap.length !== 1 || (gap[0] !== 0x2e && gap[0] !== 0x2c) || shape.groups[0]! > 3) return false;
+  for (let k = 1; k < shape.groups.length; k++) if (shape.groups[k] !== 3 || !sameGap(shape.gaps[k - 1]!, gap)) return false;
+  const decimal = gap[0] === 0x2e ? 0x2c : 0x2e;
+  return b[end] === decimal && isDigit(b[end + 1]) && isDigit(b[end + 2]) && !isDigit(b[end + 3]);
 }
 
 /** Two blocks joined by one space or dash (`41111111 11111111`, `411111-1111111111`): a card only after a card key. */

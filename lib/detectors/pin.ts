@@ -5,7 +5,7 @@
  * neither is reported.
  */
 import { raw, type RawFinding } from './finding.js';
-import { isAlpha, isDigit } from './text.js';
+import { isAlnum, isAlpha, isDigit, isHex } from './text.js';
 import { valueAfter } from './values.js';
 
 /**
@@ -16,6 +16,9 @@ export function pinAfterKeyword(b: Uint8Array, keywordEnd: number, blockKey: boo
   const token = valueAfter(b, keywordEnd, 'hex', 32);
   if (!token) return undefined;
   const length = token.end - token.start;
+  // A block printed in four groups of four (`0412 AC89 ABCD EF67`).
+  const grouped = length === 4 ? groupedBlockEnd(b, token.end) : -1;
+  if (grouped > 0) return raw('pin_block', token.start, grouped, 0.9);
   let allDigits = true;
   for (let i = token.start; i < token.end; i++) if (!isDigit(b[i])) allDigits = false;
   if (length === 16 || length === 32) return raw('pin_block', token.start, token.end, 0.93);
@@ -26,6 +29,16 @@ export function pinAfterKeyword(b: Uint8Array, keywordEnd: number, blockKey: boo
     return raw('pin', token.start, token.end, 0.85);
   }
   return undefined;
+}
+
+/** End of three more ` XXXX` hex groups after a 4-hex group ending at `end` (a grouped PIN block), else -1. */
+function groupedBlockEnd(b: Uint8Array, end: number): number {
+  let p = end;
+  for (let k = 0; k < 3; k++) {
+    if (b[p] !== 0x20 || !isHex(b[p + 1]) || !isHex(b[p + 2]) || !isHex(b[p + 3]) || !isHex(b[p + 4])) return -1;
+    p += 5;
+  }
+  return isAlnum(b[p]) ? -1 : p;
 }
 
 /** Words that make `pin` a hardware pin (`GPIO pin 17`, `header pin 1234`), not a card PIN. */

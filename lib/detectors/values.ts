@@ -8,7 +8,7 @@ import { isAlnum, isAlpha, isDigit, isHex } from './text.js';
 export const FILLERS: ReadonlySet<string> = new Set([
   'is', 'was', 'are', 'of', 'the', 'on', 'at', 'to', 'for', 'a', 'code', 'number', 'no', 'num', 'nr',
   'value', 'val', 'date', 'dt', 'card', 'back', 'my', 'your', 'its', 'it', 'be', 'will', 'entered',
-  'provided', 'given', 'field', 'digits', 'data', 'and', 'with', 'as', 'in', 'block',
+  'provided', 'given', 'field', 'digits', 'data', 'and', 'with', 'as', 'in', 'block', 'blk',
 ]);
 
 /** Punctuation allowed between a keyword and its value. */
