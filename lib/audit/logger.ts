@@ -184,9 +184,10 @@ export class AuditLogger implements ChainLink {
     p.pack ??= state.pack;
     p.actor ??= state.context.actor;
     p.source ??= state.context.source;
-    for (const [detector, n] of Object.entries(state.detectorCounts)) p.counts[detector] = (p.counts[detector] ?? 0) + n;
-    for (const t of typesOf(state)) p.types.add(t);
-    for (const r of uniqueReasons(state)) p.reasons.add(r);
+    const counts = state.detectorCounts;
+    for (const detector of Object.keys(counts)) p.counts[detector] = (p.counts[detector] ?? 0) + (counts[detector] ?? 0);
+    for (const t of Object.keys(state.counts)) if ((state.counts[t] ?? 0) > 0) p.types.add(t);
+    for (const r of state.reasons) p.reasons.add(`${r.link}:${r.code}`);
     p.routing ??= this.routingOf(state);
   }
 

@@ -92,7 +92,9 @@ export function guardJson(value: unknown, evaluate: Evaluate, context: Evaluatio
     }
     if (node !== null && typeof node === 'object') {
       let copy: Record<string, unknown> | undefined;
-      for (const [k, v] of Object.entries(node)) {
+      // Keys, not entries: one array per object instead of one pair per property.
+      for (const k of Object.keys(node)) {
+        const v = (node as Record<string, unknown>)[k];
         const next = walk(v, k);
         // defineProperty, not assignment: a `__proto__` key from JSON must stay a plain key.
         if (next !== v) Object.defineProperty((copy ??= { ...(node as Record<string, unknown>) }), k, { value: next, enumerable: true, writable: true, configurable: true });

@@ -1,21 +1,31 @@
 /** Small HTTP helpers for the gateway: bounded body reading and the audit identity of a caller. */
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { GatewayError } from './errors.js';
 
-/** Reads the whole body, refusing more than `limit` bytes (the rest is drained, not buffered). */
-export async function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  let tooLarge = false;
-  for await (const chunk of req) {
-    const buf = chunk as Buffer;
-    size += buf.length;
-    if (size > limit) tooLarge = true;
-    if (!tooLarge) chunks.push(buf);
-  }
-  if (tooLarge) throw new GatewayError('cardveil_body_too_large', `request body is larger than ${limit} bytes`);
-  return Buffer.concat(chunks, size);
+/**
+ * Reads the whole body, refusing more than `limit` bytes (the rest is drained, not buffered).
+ * Stream events rather than `for await`: the async iterator costs a few promises and kilobytes
+ * of garbage per request, which the gateway's tail latency pays for in scavenges.
+ */
+export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= limit) chunks.push(chunk);
+    });
+    req.once('end', () => {
+      if (size > limit) reject(new GatewayError('cardveil_body_too_large', `request body is larger than ${limit} bytes`));
+      else resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size));
+    });
+    req.once('error', reject);
+    // A client that goes away mid-body: no 'end', no 'error' on the request, only 'close'.
+    req.once('close', () => {
+      if (!req.complete) reject(Object.assign(new Error('request body aborted'), { code: 'ECONNRESET' }));
+    });
+  });
 }
 
 /** Parses a JSON object body or answers `cardveil_invalid_request`. */
@@ -43,7 +53,7 @@ export function actorOf(req: IncomingMessage): string {
 /** `key:<8 hex>` for an `Authorization: Bearer` value; undefined without one. */
 export function bearerActor(authorization: string | undefined): string | undefined {
   const token = authorization?.startsWith('Bearer ') ? authorization.slice(7).trim() : undefined;
-  return token ? `key:${createHash('sha256').update(token).digest('hex').slice(0, 8)}` : undefined;
+  return token ? `key:${hash('sha256', token, 'hex').slice(0, 8)}` : undefined;
 }
 
 export function sourceOf(req: IncomingMessage): string {

@@ -43,10 +43,11 @@ export interface GatewayOptions {
 const SEVERITY: Record<Verdict, number> = { allowed: 0, redacted: 1, blocked: 2 };
 const worst = (a: Verdict, b: Verdict): Verdict => (SEVERITY[b] > SEVERITY[a] ? b : a);
 
-const ENDPOINTS: Readonly<Record<string, string>> = {
-  '/v1/chat/completions': '/chat/completions',
-  '/v1/embeddings': '/embeddings',
-};
+/** Gateway path -> provider path. A Map: a path like `/toString` must not find an inherited key. */
+const ENDPOINTS: ReadonlyMap<string, string> = new Map([
+  ['/v1/chat/completions', '/chat/completions'],
+  ['/v1/embeddings', '/embeddings'],
+]);
 
 /** What one request accumulates for its audit record. */
 interface Exchange {
@@ -222,11 +223,13 @@ export function createGatewayHandler(options: GatewayOptions): (req: IncomingMes
   }
 
   return (req, res) => {
-    const url = new URL(req.url ?? '/', 'http://gateway');
+    // The usual request names an endpoint exactly: no URL to parse. Anything else is parsed
+    // (normalised dots, absolute form), as before.
+    const pathname = req.url !== undefined && ENDPOINTS.has(req.url) ? req.url : new URL(req.url ?? '/', 'http://gateway').pathname;
     const x: Exchange = {
       id: randomUUID(),
       started: performance.now(),
-      resource: `${req.method ?? 'GET'} ${url.pathname}`,
+      resource: `${req.method ?? 'GET'} ${pathname}`,
       actor: actorOf(req),
       source: sourceOf(req),
       verdict: 'allowed',
@@ -236,11 +239,11 @@ export function createGatewayHandler(options: GatewayOptions): (req: IncomingMes
       failed: false,
       recorded: false,
     };
-    if (req.method === 'GET' && url.pathname === '/healthz') {
+    if (req.method === 'GET' && pathname === '/healthz') {
       res.writeHead(200, { 'content-type': 'application/json' }).end('{"status":"ok"}');
       return;
     }
-    if (req.method === 'GET' && url.pathname === '/v1/models') {
+    if (req.method === 'GET' && pathname === '/v1/models') {
       // Only targets a request can reach: compliant ones, or the fallback.
       const rejected = new Set(router.rejected.map((r) => r.id));
       const reachable = router.targets.filter((t) => !rejected.has(t.id) || t.id === router.policy.on_no_compliant_provider);
@@ -248,15 +251,15 @@ export function createGatewayHandler(options: GatewayOptions): (req: IncomingMes
       res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ object: 'list', data }));
       return;
     }
-    const upstreamPath = ENDPOINTS[url.pathname];
+    const upstreamPath = ENDPOINTS.get(pathname);
     if (upstreamPath === undefined) {
       req.resume();
-      sendError(res, new GatewayError('cardveil_not_found', `no route for ${url.pathname}`), { 'x-request-id': x.id });
+      sendError(res, new GatewayError('cardveil_not_found', `no route for ${pathname}`), { 'x-request-id': x.id });
       return;
     }
     if (req.method !== 'POST') {
       req.resume();
-      sendError(res, new GatewayError('cardveil_method_not_allowed', `${url.pathname} accepts POST only`), { 'x-request-id': x.id, allow: 'POST' });
+      sendError(res, new GatewayError('cardveil_method_not_allowed', `${pathname} accepts POST only`), { 'x-request-id': x.id, allow: 'POST' });
       return;
     }
     audit?.begin(x.id);

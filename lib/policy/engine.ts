@@ -102,20 +102,31 @@ function describeError(error: unknown): string {
   return typeof error;
 }
 
+// Shared by snapshots where the state's own object is empty (most evaluations find nothing):
+// frozen, so no link can fill them, and no copy is made per link call.
+const NO_COUNTS: Readonly<Record<string, number>> = Object.freeze({});
+const NO_DATA: Readonly<Record<string, unknown>> = Object.freeze({});
+const NOTHING: readonly never[] = Object.freeze([]);
+
+function isEmpty(o: object): boolean {
+  for (const _ in o) return false;
+  return true;
+}
+
 function snapshot(s: MutableState): ChainState {
   return Object.freeze({
     pack: s.pack,
     context: s.context,
     text: s.text,
     verdict: s.verdict,
-    counts: { ...s.counts },
-    detectorCounts: { ...s.detectorCounts },
+    counts: s.findings === 0 ? NO_COUNTS : { ...s.counts },
+    detectorCounts: s.findings === 0 ? NO_COUNTS : { ...s.detectorCounts },
     findings: s.findings,
-    reasons: [...s.reasons],
+    reasons: s.reasons.length === 0 ? NOTHING : [...s.reasons],
     applied: [...s.applied],
     notApplied: s.notApplied,
-    skipped: [...s.skipped],
-    data: { ...s.data },
+    skipped: s.skipped.length === 0 ? NOTHING : [...s.skipped],
+    data: isEmpty(s.data) ? NO_DATA : { ...s.data },
     startedAt: s.startedAt,
   });
 }

@@ -89,6 +89,36 @@ describe('outside links', () => {
     expect(verdicts).toEqual(['blocked:[BLOCKED:dlp-filter]', 'redacted:Please refund order for card [REDACTED:PAN brand=visa last4=1111] today.']);
   });
 
+  it('hands links snapshots: a link that writes into its state changes nothing in the result', () => {
+    const seen: ChainState[] = [];
+    const meddler: ChainLink = {
+      name: 'audit-logger',
+      observer: true,
+      evaluate: (state) => {
+        seen.push(state);
+        const loose = state as unknown as { counts: Record<string, number>; reasons: unknown[]; data: Record<string, unknown> };
+        // Empty parts are shared frozen objects (a write throws); filled ones are copies.
+        try {
+          loose.counts.pan = 99;
+          loose.reasons.push({ link: 'x', code: 'y', message: 'z' });
+          loose.data.x = 1;
+        } catch {
+          // a frozen empty part refused the write
+        }
+        return undefined;
+      },
+    };
+    const e = new PolicyEngine(SEED, { engine, links: { 'audit-logger': meddler } });
+    for (const [text, pans] of [['hello there', 0], [PROMPT, 1]] as const) {
+      const r = e.evaluate(text);
+      expect(r.counts.pan ?? 0).toBe(pans);
+      expect(r.reasons.map((x) => x.link)).toEqual(pans === 0 ? [] : ['pii-detector']);
+      expect(r.data).toEqual({});
+      expect(Object.isFrozen(seen.at(-1))).toBe(true);
+    }
+    e.close();
+  });
+
   it('fails closed when a link throws: blocked, reason link_failed, input withheld', () => {
     const broken: ChainLink = {
       name: 'data-routing-policy',
