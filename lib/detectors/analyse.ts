@@ -12,7 +12,7 @@ import { expiryAfterPan, expiryAtTrigger } from './expiry.js';
 import { raw, type RawFinding } from './finding.js';
 import { maskedPanAround } from './masked.js';
 import { choosePans, judgeWindow, type PanCandidate } from './pan.js';
-import { PATTERN_ID as ID, FIRST_CUSTOM_ID, scriptDigitEndsAt } from './patterns.js';
+import { PATTERN_ID as ID, FIRST_CUSTOM_ID } from './patterns.js';
 import { pinAfterKeyword } from './pin.js';
 import { parseTrack1, parseTrack2 } from './track.js';
 import { confirmCvvKey, confirmExpiry, confirmExpiryPhrase, confirmPin, evasionPlaces, Keyword, type KeywordSink } from './triggers.js';
@@ -174,12 +174,8 @@ export function analyse(b: Uint8Array, matches: Float64Array, ctx: AnalysisConte
       case ID.pinKeyword:
         confirmPin(b, end, keyword);
         break;
-      case ID.evasionScriptDigit:
-        // The trigger ends before the digit's last byte (patterns.ts): confirm that byte.
-        if (scriptDigitEndsAt(b, end)) evasionTriggers.push(end);
-        break;
-      case ID.evasionInvisible:
-        evasionTriggers.push(end - 1);
+      case ID.evasionHint:
+        evasionTriggers.push(end - 1); // the hinted code point's last byte
         break;
       case ID.evasionAmpersand:
       case ID.evasionPercent:

@@ -11,7 +11,7 @@
  * `ERR_DETECTION_FAILED`; callers must then block or fully redact the input, never pass it on.
  */
 import { compile, deserialize, scanRecords } from '../engine/index.js';
-import type { CardWindowConfig, Database, EngineKind } from '../engine/types.js';
+import type { CompileOptions, Database, EngineKind } from '../engine/types.js';
 import { analyse, type AnalysisContext } from './analyse.js';
 import { customPatternSpecs, type CustomEntry } from './custom.js';
 import { DetectorError } from './errors.js';
@@ -70,11 +70,11 @@ export class Detector {
       throw new DetectorError('ERR_INVALID_OPTIONS', `Expected 'standard', 'high' or 'restricted' for sensitivity but received '${String(sensitivity)}'`);
     }
     const engine = options.engine ?? 'auto';
-    const { patterns, cardWindows } = builtinPatterns();
+    const { patterns, cardWindows, evasionHints } = builtinPatterns();
     const { specs, entries } = customPatternSpecs(options.customPatterns, options.blockedTerms);
     this.#db = options.serialized !== undefined
       ? deserializeDatabase(options.serialized, engine)
-      : compileDatabase([...patterns, ...specs], cardWindows, engine, entries);
+      : compileDatabase([...patterns, ...specs], { cardWindows, evasionHints }, engine, entries);
     this.engine = this.#db.engine;
     this.sensitivity = sensitivity;
     this.#context = { sensitivity, cardWindows, custom: entries };
@@ -187,12 +187,12 @@ function failed(error: unknown): DetectorError {
 
 function compileDatabase(
   patterns: Parameters<typeof compile>[0],
-  cardWindows: CardWindowConfig,
+  passes: CompileOptions,
   engine: 'auto' | EngineKind,
   entries: ReadonlyMap<number, CustomEntry>,
 ): Database {
   try {
-    return compile(patterns, { cardWindows }, { engine });
+    return compile(patterns, passes, { engine });
   } catch (error) {
     const e = error as { code?: string; patternId?: number; message?: string };
     if (e.code === 'ERR_PATTERN_COMPILE') {

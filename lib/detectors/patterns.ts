@@ -21,9 +21,10 @@
  * `ping`…), each dismissed by the confirmation in a few byte reads. Whole phrases are literals too
  * (`valid thru`, not `valid`, which `Invalid user` would hit thousands of times).
  */
-import type { CardWindowConfig, PatternSpec } from '../engine/types.js';
+import { codePointRanges } from '../engine/evasion-hints.js';
+import type { CardWindowConfig, EvasionHintConfig, PatternSpec } from '../engine/types.js';
 import { issuerRanges } from './iin.js';
-import { codePointsWhere, utf8Alternation, utf8Bytes, utf8Key, utf8PrefixAlternation } from './utf8-classes.js';
+import { codePointsWhere, utf8Alternation } from './utf8-classes.js';
 
 /** Stable pattern ids of the built-in set. Custom patterns and blocked terms use ids above. */
 export const PATTERN_ID = {
@@ -46,12 +47,11 @@ export const PATTERN_ID = {
   pinKeyword: 30,
   /** Four mask characters of one kind, then the visible digits (`****1`, `XXXX-1`, `••••1`). */
   maskThenDigit: 40,
-  /** The UTF-8 encoding of a decimal digit of a non-Latin script (any `\p{Nd}` outside ASCII)
-   * WITHOUT its last byte: the detector confirms the last byte with `scriptDigitEndsAt`. Matching
-   * the ~70 prefixes instead of the ~700 full encodings cuts Hyperscan's compile time by ~2/3. */
-  evasionScriptDigit: 50,
-  /** An ASCII digit followed by an invisible (default-ignorable or format) character. */
-  evasionInvisible: 51,
+  /** Evasion-hint pass (beside the database, lib/engine/evasion-hints.ts): a decimal digit of a
+   * non-Latin script (any `\p{Nd}` outside ASCII), or an invisible (default-ignorable or format)
+   * character right after an ASCII digit. As Hyperscan literals these ~1,000 non-ASCII encodings
+   * halved the whole database's speed; the native pass skips ASCII text at memory speed. */
+  evasionHint: 50,
   /** `&`: HTML numeric references (`&#52;`) and `&nbsp;` after a digit (confirmed in TS). */
   evasionAmpersand: 52,
   /** `%`: percent-encoded digits and separators (`%34`, `%20`, `%EF%BC%91`), and an encoded
@@ -67,28 +67,21 @@ export const FIRST_CUSTOM_ID = 1000;
 /** Characters that mask digits in already-masked PANs: `*`, `x`, `X`, `#`, `•`, `●`. */
 export const MASK_CODE_POINTS: readonly number[] = [0x2a, 0x78, 0x58, 0x23, 0x2022, 0x25cf];
 
-let cached: { patterns: PatternSpec[]; cardWindows: CardWindowConfig } | undefined;
+/** What the detectors compile: the trigger patterns and the two native passes' configuration. */
+export interface BuiltinPatterns {
+  readonly patterns: PatternSpec[];
+  readonly cardWindows: CardWindowConfig;
+  readonly evasionHints: EvasionHintConfig;
+}
+
+let cached: BuiltinPatterns | undefined;
 
 let scriptDigits: readonly number[] | undefined;
-let scriptDigitKeys: Set<number> | undefined;
 
 /** Non-ASCII decimal digits of every script. */
 export function scriptDigitCodePoints(): readonly number[] {
   scriptDigits ??= codePointsWhere(/\p{Nd}/gu);
   return scriptDigits;
-}
-
-/**
- * True when the byte at `last` ends the UTF-8 encoding of a non-ASCII decimal digit, i.e. where the
- * `evasionScriptDigit` prefix matched just before it. Exact: the same bytes the full encodings match.
- */
-export function scriptDigitEndsAt(b: Uint8Array, last: number): boolean {
-  scriptDigitKeys ??= new Set(scriptDigitCodePoints().map((cp) => { const e = utf8Bytes(cp); return utf8Key(e, 0, e.length); }));
-  if (last >= b.length) return false;
-  for (let length = 2; length <= 4 && last + 1 - length >= 0; length++) {
-    if (scriptDigitKeys.has(utf8Key(b, last + 1 - length, length))) return true;
-  }
-  return false;
 }
 
 /**
@@ -102,16 +95,15 @@ export function invisibleCodePoints(): number[] {
 }
 
 /**
- * The built-in pattern set and the card-window configuration.
+ * The built-in pattern set and the configuration of the card-window and evasion-hint passes.
  *
  * @example
- * const { patterns, cardWindows } = builtinPatterns();
- * const db = compile(patterns, { cardWindows }, { engine: 'javascript' });
+ * const { patterns, cardWindows, evasionHints } = builtinPatterns();
+ * const db = compile(patterns, { cardWindows, evasionHints }, { engine: 'javascript' });
  */
-export function builtinPatterns(): { patterns: PatternSpec[]; cardWindows: CardWindowConfig } {
-  if (cached) return { patterns: [...cached.patterns], cardWindows: cached.cardWindows };
+export function builtinPatterns(): BuiltinPatterns {
+  if (cached) return { ...cached, patterns: [...cached.patterns] };
   const mask = utf8Alternation(MASK_CODE_POINTS.filter((cp) => cp >= 0x80));
-  const invisible = utf8Alternation(invisibleCodePoints());
   // Plain literals wherever possible: see triggers.ts for why and for what confirms each one.
   const patterns: PatternSpec[] = [
     { id: PATTERN_ID.track1Caret, expression: '\\^' },
@@ -131,12 +123,18 @@ export function builtinPatterns(): { patterns: PatternSpec[]; cardWindows: CardW
     { id: PATTERN_ID.maskThenDigit, expression: '[xX]{4}[ .-]?[0-9]' },
     { id: PATTERN_ID.maskThenDigit, expression: '#{4}[ .-]?[0-9]' },
     { id: PATTERN_ID.maskThenDigit, expression: `${mask}{4}[ .-]?[0-9]` },
-    { id: PATTERN_ID.evasionScriptDigit, expression: utf8PrefixAlternation(scriptDigitCodePoints()) },
-    { id: PATTERN_ID.evasionInvisible, expression: `[0-9]${invisible}` },
     { id: PATTERN_ID.evasionAmpersand, expression: '&' },
     { id: PATTERN_ID.evasionPercent, expression: '%' },
     { id: PATTERN_ID.evasionBackslash, expression: '\\\\' },
   ];
-  cached = { patterns, cardWindows: { id: PATTERN_ID.cardWindow, ranges: issuerRanges() } };
-  return { patterns: [...patterns], cardWindows: cached.cardWindows };
+  cached = {
+    patterns,
+    cardWindows: { id: PATTERN_ID.cardWindow, ranges: issuerRanges() },
+    evasionHints: {
+      id: PATTERN_ID.evasionHint,
+      digits: codePointRanges(scriptDigitCodePoints()),
+      invisibles: codePointRanges(invisibleCodePoints()),
+    },
+  };
+  return { ...cached, patterns: [...patterns] };
 }

@@ -89,26 +89,3 @@ export function utf8Alternation(codePoints: readonly number[]): string {
   const parts = [...groups].map(([prefix, lasts]) => prefix + byteClass(lasts));
   return `(?:${parts.join('|')})`;
 }
-
-/**
- * A non-capturing alternation matching the UTF-8 encoding of a code point of `codePoints` without
- * its last byte (only non-ASCII code points: their prefix is never empty). Each prefix starts with
- * a lead byte and continues with continuation bytes, so two matches can neither overlap nor nest.
- * Far cheaper for Hyperscan to compile than the full encodings when there are hundreds of them;
- * the caller confirms the last byte (see `utf8Key`).
- */
-export function utf8PrefixAlternation(codePoints: readonly number[]): string {
-  const prefixes = new Set<string>();
-  for (const cp of codePoints) {
-    if (cp < 0x80) throw new RangeError(`Expected non-ASCII code points, got U+${cp.toString(16)}`);
-    prefixes.add(utf8Bytes(cp).slice(0, -1).map(hex).join(''));
-  }
-  return `(?:${[...prefixes].join('|')})`;
-}
-
-/** The bytes of one UTF-8 encoding (2 to 4 bytes) packed into one number, for a `Set` lookup. */
-export function utf8Key(bytes: ArrayLike<number>, from: number, length: number): number {
-  let key = length;
-  for (let i = from; i < from + length; i++) key = key * 256 + bytes[i]!;
-  return key;
-}

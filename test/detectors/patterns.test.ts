@@ -1,53 +1,30 @@
-import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { compile } from '../../lib/engine/index.js';
-import { PATTERN_ID, builtinPatterns, scriptDigitCodePoints, scriptDigitEndsAt } from '../../lib/detectors/patterns.js';
-import { utf8Alternation } from '../../lib/detectors/utf8-classes.js';
+import { builtinPatterns, invisibleCodePoints, scriptDigitCodePoints } from '../../lib/detectors/patterns.js';
+import { Detector } from '../../lib/detectors/detector.js';
 
-/** Where the full encodings of the script digits end (last byte index), read as Latin-1 bytes. */
-const full = new RegExp(utf8Alternation(scriptDigitCodePoints()), 'g');
-
-function fullEncodingEnds(bytes: Uint8Array): number[] {
-  return [...Buffer.from(bytes).toString('latin1').matchAll(full)].map((m) => m.index + m[0].length - 1);
+function expand(ranges: readonly (readonly [number, number])[]): number[] {
+  return ranges.flatMap(([from, to]) => Array.from({ length: to - from + 1 }, (_, k) => from + k));
 }
 
-/** Where the prefix trigger fires in the native engine and the detector confirms the digit. */
-const trigger = compile(builtinPatterns().patterns.filter((p) => p.id === PATTERN_ID.evasionScriptDigit), {}, { engine: 'hyperscan' });
-
-function confirmedTriggerEnds(bytes: Uint8Array): number[] {
-  const m = trigger.scan(bytes);
-  const out: number[] = [];
-  for (let k = 0; k < m.length; k += 3) if (scriptDigitEndsAt(bytes, m[k + 2]!)) out.push(m[k + 2]!);
-  return out;
-}
-
-describe('the script-digit trigger (UTF-8 prefix, last byte confirmed in TypeScript)', () => {
-  it('fires on the last byte of every non-ASCII decimal digit, and only there', () => {
-    const digits = scriptDigitCodePoints();
-    expect(digits.length).toBeGreaterThan(600);
-    // Each digit between ASCII letters, and next to non-digits sharing its UTF-8 prefix.
-    const text = digits.map((cp) => `a${String.fromCodePoint(cp)}${String.fromCodePoint(cp + 10)}b`).join('');
-    const bytes = Buffer.from(text, 'utf8');
-    const ends = confirmedTriggerEnds(bytes);
-    expect(ends.length).toBeGreaterThanOrEqual(digits.length);
-    expect(ends).toEqual(fullEncodingEnds(bytes));
+describe('the built-in evasion-hint configuration', () => {
+  it('covers exactly the non-ASCII decimal digits and the invisible characters', () => {
+    const { evasionHints } = builtinPatterns();
+    expect(scriptDigitCodePoints().length).toBeGreaterThan(600);
+    expect(expand(evasionHints.digits)).toEqual([...scriptDigitCodePoints()].sort((x, y) => x - y));
+    expect(expand(evasionHints.invisibles)).toEqual([...invisibleCodePoints()].sort((x, y) => x - y));
   });
 
-  it('agrees with the full encodings on arbitrary bytes, truncated sequences included', () => {
-    const prefixBytes = [0xd9, 0xdb, 0xdf, 0xe0, 0xef, 0xf0, 0x91, 0x9d, 0x9f, 0xa5, 0xbc, 0x80, 0x99, 0xa0, 0xa9, 0x30];
-    fc.assert(
-      fc.property(fc.array(fc.constantFrom(...prefixBytes), { maxLength: 64 }), (list) => {
-        const bytes = Uint8Array.from(list);
-        expect(confirmedTriggerEnds(bytes)).toEqual(fullEncodingEnds(bytes));
-      }),
-      { numRuns: 300 },
-    );
-  });
-
-  it('rejects a confirmation past the end of the input', () => {
-    const bytes = Buffer.from('\uFF11', 'utf8'); // fullwidth 1: EF BC 91
-    expect(scriptDigitEndsAt(bytes, 2)).toBe(true);
-    expect(scriptDigitEndsAt(bytes.subarray(0, 2), 2)).toBe(false);
-    expect(scriptDigitEndsAt(bytes, 1)).toBe(false);
+  it.each(['hyperscan', 'javascript'] as const)('lets the %s detector find a PAN in the digits of every script block', (engine) => {
+    const detector = new Detector({ engine });
+    // Each block of ten script digits holds 0-9 in order: write 4111 1111 1111 1111 with them.
+    const zeros = scriptDigitCodePoints().filter((cp, k, all) => all[k + 9] === cp + 9 && (k === 0 || all[k - 1] !== cp - 1));
+    expect(zeros.length).toBeGreaterThan(60);
+    for (const zero of zeros) {
+      const digit = (d: number): string => String.fromCodePoint(zero + d);
+      const pan = '4111111111111111'.split('').map((d) => digit(Number(d))).join('');
+      const text = `card number: ${pan} thanks`;
+      const found = detector.detect(text).filter((f) => f.type === 'pan');
+      expect(found.map((f) => [f.start, f.end, f.flags.evasion]), `U+${zero.toString(16)}`).toEqual([[13, 13 + pan.length, true]]);
+    }
   });
 });
