@@ -93,18 +93,52 @@ function runCli(main: string, args: readonly string[], reportFile: string): Prom
   });
 }
 
+/**
+ * The I/O floor: a Node child that only copies IN to a new file OUT with the CLI's syscalls (1 MiB
+ * reads into one buffer, writes to a file created fresh), reporting its own wall and CPU time.
+ * Creating a new file's pages is most of the kernel's share of a file-to-file scrub.
+ */
+const COPY_SCRIPT = `
+const fs = require('node:fs');
+const [input, output] = process.argv.slice(1);
+const started = performance.now();
+const cpu = process.cpuUsage();
+const buffer = Buffer.allocUnsafeSlow(1 << 20);
+const from = fs.openSync(input, 'r');
+const to = fs.openSync(output, 'w');
+for (let n; (n = fs.readSync(from, buffer, 0, buffer.length, null)) > 0; ) fs.writeSync(to, buffer, 0, n);
+fs.closeSync(from);
+fs.closeSync(to);
+const used = process.cpuUsage(cpu);
+process.stdout.write(JSON.stringify({ elapsedMs: performance.now() - started, cpuMs: (used.user + used.system) / 1e3 }));
+`;
+
+function copyFloor(input: string, output: string): Promise<{ elapsedMs: number; cpuMs: number }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['-e', COPY_SCRIPT, input, output], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let stdout = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => {
+      rmSync(output, { force: true });
+      if (code === 0) resolve(JSON.parse(stdout) as { elapsedMs: number; cpuMs: number });
+      else reject(new Error(`copy child exited with ${code}`));
+    });
+  });
+}
+
 /** Scrub-phase time of a run in the suite's clock: wall, or CPU of every thread of the child. */
 function phaseMs(ctx: SuiteContext, run: CliRun): number {
   return ctx.clock === 'cpu' ? run.report.resources.cpuMs : run.report.elapsedMs;
 }
 
-function rowOfRuns(contender: string, input: string, bytes: number, times: number[], count: number, note?: string): Row {
+function rowOfRuns(contender: string, input: string, bytes: number, times: number[], count: number, note?: string, kind: Row['kind'] = 'ours'): Row {
   const sorted = [...times].sort((a, b) => a - b);
   const p50Ms = sorted[Math.floor((sorted.length - 1) / 2)]!;
   return externalRow({
     suite: 'cli',
     contender,
-    kind: 'ours',
+    kind,
     input,
     bytes,
     mbPerSec: bytes / 1e6 / (p50Ms / 1e3),
@@ -135,8 +169,8 @@ export const suite: Suite = {
     const target = ctx.quick ? QUICK_BYTES : FULL_BYTES;
     const work = mkdtempSync(join(tmpdir(), 'cardveil-bench-cli-'));
     try {
-      if (freeBytes(work) < 2.2 * target) {
-        return skipped(`needs ${((2.2 * target) / GB).toFixed(1)} GB free in ${tmpdir()} (input and output), has ${(freeBytes(work) / GB).toFixed(1)} GB`);
+      if (freeBytes(work) < 3.2 * target) {
+        return skipped(`needs ${((3.2 * target) / GB).toFixed(1)} GB free in ${tmpdir()} (input, output, a replaced output), has ${(freeBytes(work) / GB).toFixed(1)} GB`);
       }
       const main = await bundleCli();
       const input = join(work, 'loghub.log');
@@ -151,7 +185,9 @@ export const suite: Suite = {
       const load = [loadavg()[0]!];
 
       const runs = new Map<number, CliRun[]>();
+      const copies: { elapsedMs: number; cpuMs: number }[] = [];
       for (let k = 0; k < repetitions; k++) {
+        copies.push(await copyFloor(input, join(work, 'copy.log')));
         for (const threads of [1, 2]) {
           const run = await runCli(main, ['scrub', input, '-o', out, '--threads', String(threads)], join(work, `report-${threads}.json`));
           if (run.report.totals.bytesIn !== bytes || run.report.totals.bytesOut !== bytes) {
@@ -175,6 +211,10 @@ export const suite: Suite = {
         );
       }
 
+      rows.push(
+        rowOfRuns('I/O floor: copy to a new file, no scrubbing', inputLabel, bytes, copies.map((c) => (ctx.clock === 'cpu' ? c.cpuMs : c.elapsedMs)), 0,
+          'a Node child reading 1 MiB at a time into one buffer and writing a fresh file: the kernel work any file-to-file scrub pays', 'native'),
+      );
       // The same scrubber in this process, on the in-memory corpus: what the CLI adds on top.
       const scrubber = scrub.value.Scrubber.create({ engine: 'hyperscan' });
       const corpus = ctx.corpora.loghub;
@@ -190,7 +230,18 @@ export const suite: Suite = {
       );
 
       const one = rowOf(rows, 'cardveil scrub --threads 1: scrub phase');
-      ratios.push(ratioOf('cli/file-vs-scrubBuffer', 'CLI --threads 1, file to file ÷ in-process scrubBuffer', one, rowOf(rows, 'in-process scrubBuffer, one block')));
+      const inProcess = rowOf(rows, 'in-process scrubBuffer, one block');
+      const floor = rowOf(rows, 'I/O floor: copy to a new file, no scrubbing');
+      ratios.push(ratioOf('cli/file-vs-scrubBuffer', 'CLI --threads 1, file to file ÷ in-process scrubBuffer', one, inProcess));
+      // The best a one-thread file-to-file scrub can do: in CPU time it pays both the copy and the
+      // scan; in wall-clock time the kernel's share can run on another core, so the slower of the two.
+      const rate = (r: Row): number => (r.bytes ?? 0) / r.minUs;
+      const ideal = ctx.clock === 'cpu' ? 1 / (1 / rate(floor) + 1 / rate(inProcess)) : Math.min(rate(floor), rate(inProcess));
+      ratios.push({
+        id: 'cli/file-vs-ideal',
+        label: `CLI --threads 1 ÷ ${ctx.clock === 'cpu' ? 'copy + scrubBuffer (CPU time adds them)' : 'the slower of copy and scrubBuffer (they can overlap)'}`,
+        value: rate(one) / ideal,
+      });
       goals.push({ id: 'cli-one-core', text: 'cardveil scrub file to file, --threads 1 >= 1 GB/s', measured: `${gbps(one).toFixed(2)} GB/s`, pass: gbps(one) >= 1 });
       // Speed-up is elapsed time by nature: CPU time adds the threads up.
       const wallOf = (threads: number): number => Math.min(...runs.get(threads)!.map((r) => r.report.elapsedMs));
