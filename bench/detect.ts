@@ -65,8 +65,8 @@ export const suite: Suite = {
     // The ceiling: the detector's database (the built-in set) scanned from C++, no confirmation.
     const engine = await loadEngine();
     if (engine.ok) {
-      const { patterns, cardWindows } = builtinPatterns();
-      const db = engine.value.compile(patterns, { cardWindows }, { engine: 'hyperscan' });
+      const { patterns, cardWindows, evasionHints } = builtinPatterns();
+      const db = engine.value.compile(patterns, { cardWindows, evasionHints }, { engine: 'hyperscan' });
       const native = harnessRow(ctx, 'detect', db, 'builtin', ctx.corpora.loghub, ['block'], 'loghub: C++ harness, built-in db scan');
       if (typeof native === 'string') notes.push(`C++ harness: ${native}`);
       else {

@@ -64,7 +64,7 @@ export const suite: Suite = {
     if (!builtins.ok) {
       notes.push(`built-in set skipped: ${builtins.reason}`);
     } else {
-      const opts = { cardWindows: builtins.value.cardWindows };
+      const opts = { cardWindows: builtins.value.cardWindows, evasionHints: builtins.value.evasionHints };
       const db = compile(builtins.value.patterns, opts, { engine: 'hyperscan' });
       const tasks: TaskSpec[] = [
         {

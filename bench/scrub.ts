@@ -56,8 +56,8 @@ export const suite: Suite = {
     const engine = await loadEngine();
     const builtins = await loadBuiltinPatterns();
     if (engine.ok && builtins.ok) {
-      const { patterns, cardWindows } = builtins.value;
-      const db = engine.value.compile(patterns, { cardWindows }, { engine: 'hyperscan' });
+      const { patterns, cardWindows, evasionHints } = builtins.value;
+      const db = engine.value.compile(patterns, { cardWindows, evasionHints }, { engine: 'hyperscan' });
       const native = harnessRow(ctx, 'scrub', db, 'builtin', ctx.corpora.loghub, ['block'], 'loghub: C++ harness, built-in db scan');
       if (typeof native === 'string') notes.push(`C++ harness: ${native}`);
       else {

@@ -47,8 +47,8 @@ export const suite: Suite = {
     const engine = await loadEngine();
     const builtins = await loadBuiltinPatterns();
     if (engine.ok && builtins.ok) {
-      const { patterns, cardWindows } = builtins.value;
-      const db = engine.value.compile(patterns, { cardWindows }, { engine: 'hyperscan' });
+      const { patterns, cardWindows, evasionHints } = builtins.value;
+      const db = engine.value.compile(patterns, { cardWindows, evasionHints }, { engine: 'hyperscan' });
       const streamed = (): number => {
         const s = db.openStream();
         let found = 0;

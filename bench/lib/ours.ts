@@ -8,7 +8,7 @@
  */
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { CardWindowConfig, CompileOptions, Database, PatternSpec } from '../../lib/engine/types.js';
+import type { CardWindowConfig, CompileOptions, Database, EvasionHintConfig, PatternSpec } from '../../lib/engine/types.js';
 import { REPO_ROOT } from './corpus.js';
 
 export type Loaded<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly reason: string };
@@ -30,6 +30,7 @@ export interface EngineModule {
 export interface BuiltinPatterns {
   readonly patterns: PatternSpec[];
   readonly cardWindows: CardWindowConfig;
+  readonly evasionHints: EvasionHintConfig;
 }
 
 export interface DetectorLike {
