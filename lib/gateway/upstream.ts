@@ -144,9 +144,10 @@ export class UpstreamCall {
         fail(new Error('aborted'));
         return;
       }
+      const bytes = Buffer.from(body, 'utf8');
       const headers: Record<string, string | number> = {
         'content-type': 'application/json',
-        'content-length': Buffer.byteLength(body),
+        'content-length': bytes.length,
         accept: stream ? 'text/event-stream' : 'application/json',
       };
       if (apiKey !== undefined) headers.authorization = `Bearer ${apiKey}`;
@@ -163,7 +164,7 @@ export class UpstreamCall {
       });
       this.request = req;
       req.on('error', fail);
-      req.end(body);
+      req.end(bytes);
     });
   }
 
