@@ -1,17 +1,21 @@
 // The card-window pass (see card_windows.h; the specification is lib/engine/card-windows.ts).
 //
-// Two layers:
-// 1. A SIMD skipper classifies 64 bytes at a time into digits and "breakers" (bytes that can be
-//    neither a digit nor part of a separator: ASCII other than digits and the ASCII separators).
-//    A run cannot cross a breaker, so a stretch between breakers holding fewer than 12 digits
-//    cannot hold a window and is skipped without looking at its bytes one by one. In real logs
-//    most digit stretches are short (times, counters, addresses), so most bytes never leave SIMD.
-// 2. A byte-at-a-time state machine (idle / in a group / in a gap) walks the remaining stretches
-//    exactly as the reference does, keeping only the run's last 32 digits and groups: a window
-//    spans at most 19 digits, hence at most 19 groups. It is resumable at any byte, which is what
-//    streaming needs (a separator's UTF-8 bytes may be split across writes), and block mode is a
-//    single write followed by close.
-// Windows are emitted when the group ending them ends (next byte a non-digit) or at end of data.
+// Every window begins at a group start, so the pass is organised by start:
+// 1. A block filter classifies 64 bytes at a time (SIMD) into digits, ASCII separators and bytes
+//    >= 0x80, and turns them into bit masks over the block's digits (PEXT): which digit begins a
+//    group, ends a group, or begins a new run. Joined with the next block's masks, one shift
+//    answers "does the run go on for 11 more digits" for every start at once; the AVX-512
+//    variant also answers "does a length the first two digits may issue end on a group end"
+//    for all 64 byte lanes at once (VPMULTISHIFTQB). In logs almost every block has no start
+//    left, so almost every byte is seen only by SIMD and a few dozen mask operations.
+// 2. The starts left are checked one by one (first two digits, group ends) and the few that
+//    survive are walked exactly as the reference defines windows (windowsFrom), as are all
+//    starts near bytes >= 0x80 (multi-byte separators).
+// 3. A byte-at-a-time state machine (idle / in a group / in a gap), resumable at any byte,
+//    carries the run open at the end of a write into the next one (a separator's UTF-8 bytes
+//    may be split across writes); it keeps only the run's last 32 digits and groups, as a
+//    window spans at most 19 digits. Block mode is one final write followed by close.
+// Windows are reported when the group ending them ends (next byte a non-digit) or at end of data.
 #include "card_windows.h"
 
 #include <algorithm>
@@ -121,12 +125,13 @@ alignas(16) constexpr uint8_t kLowNibbles[16] = {0x92, 0x90, 0x90, 0x90, 0x90, 0
 alignas(16) constexpr uint8_t kHighNibbles[16] = {0x04, 0x00, 0x02, 0x80, 0x00, 0x08, 0x00, 0x00,
                                                    0x10, 0x10, 0x10, 0x10, 0x10, 0x10, 0x10, 0x10};
 
-// Bit gather/scatter (what BMI2's PEXT/PDEP do), for targets without BMI2.
+// Bit gather/scatter (what BMI2's PEXT/PDEP do), for targets without BMI2. pext loops over the
+// bits it keeps (group starts and ends: a few per block), not over every digit.
 struct PortableBits {
   static uint64_t pext(uint64_t x, uint64_t mask) {
     uint64_t r = 0;
-    for (uint64_t bit = 1; mask != 0; mask &= mask - 1, bit <<= 1) {
-      if (x & mask & (~mask + 1)) r |= bit;
+    for (uint64_t kept = x & mask; kept != 0; kept &= kept - 1) {
+      r |= uint64_t{1} << popcount(mask & ((kept & (~kept + 1)) - 1));
     }
     return r;
   }
@@ -141,6 +146,7 @@ struct PortableBits {
 
 // Portable classifier: a 256-entry table. Used where no SIMD path exists.
 struct ScalarClassifier : PortableBits {
+  static constexpr bool kLaneFilter = false;
   static Masks classify(const uint8_t* p) {
     static const auto table = [] {
       struct T { uint8_t cls[256]; } t{};
@@ -161,6 +167,7 @@ struct ScalarClassifier : PortableBits {
 #ifdef CARDVEIL_X86
 // SSE2 (every x86-64): compares, no PSHUFB.
 struct Sse2Classifier : PortableBits {
+  static constexpr bool kLaneFilter = false;
   static inline uint32_t digits16(__m128i x) {
     const __m128i ge0 = _mm_cmpeq_epi8(_mm_max_epu8(x, _mm_set1_epi8('0')), x);
     const __m128i le9 = _mm_cmpeq_epi8(_mm_min_epu8(x, _mm_set1_epi8('9')), x);
@@ -191,6 +198,7 @@ struct Sse2Classifier : PortableBits {
 };
 
 struct Avx2Classifier {
+  static constexpr bool kLaneFilter = false;
   __attribute__((target("bmi2"))) static inline uint64_t pext(uint64_t x, uint64_t m) { return _pext_u64(x, m); }
   __attribute__((target("bmi2"))) static inline uint64_t pdep(uint64_t x, uint64_t m) { return _pdep_u64(x, m); }
   __attribute__((target("avx2"))) static inline Masks classify(const uint8_t* p) {
@@ -220,11 +228,125 @@ struct Avx2Classifier {
     return Masks{d, b, h};
   }
 };
+
+// AVX-512 (BW, VBMI, VBMI2): the same nibble classifier on 64 bytes at once, and a lane filter
+// that rules out, for all 64 byte lanes at once, the group starts no window can begin at.
+struct Tables64 {
+  alignas(64) uint8_t low[64];
+  alignas(64) uint8_t high[64];
+  alignas(64) uint8_t iota[64];  // 0, 1, ..., 63
+  alignas(64) uint8_t tens[64];  // 10 * v for a digit value v
+  constexpr Tables64() : low{}, high{}, iota{}, tens{} {
+    for (unsigned i = 0; i < 64; ++i) {
+      low[i] = kLowNibbles[i % 16];  // PSHUFB looks up within each 128-bit lane
+      high[i] = kHighNibbles[i % 16];
+      iota[i] = static_cast<uint8_t>(i);
+      tens[i] = static_cast<uint8_t>(i < 10 ? 10 * i : 0);
+    }
+  }
+};
+constexpr Tables64 kTables64{};
+
+#define CARDVEIL_AVX512 __attribute__((target("avx512f,avx512bw,avx512vbmi,avx512vbmi2")))
+
+struct Avx512Classifier {
+  static constexpr bool kLaneFilter = true;
+  __attribute__((target("bmi2"))) static inline uint64_t pext(uint64_t x, uint64_t m) { return _pext_u64(x, m); }
+  __attribute__((target("bmi2"))) static inline uint64_t pdep(uint64_t x, uint64_t m) { return _pdep_u64(x, m); }
+  CARDVEIL_AVX512 static inline Masks classify(const uint8_t* p) {
+    const __m512i low = _mm512_load_si512(kTables64.low);
+    const __m512i high = _mm512_load_si512(kTables64.high);
+    const __m512i nibble = _mm512_set1_epi8(0x0F);
+    const __m512i x = _mm512_loadu_si512(p);
+    const __m512i c = _mm512_and_si512(_mm512_shuffle_epi8(low, _mm512_and_si512(x, nibble)),
+                                       _mm512_shuffle_epi8(high, _mm512_and_si512(_mm512_srli_epi16(x, 4), nibble)));
+    return Masks{_mm512_movepi8_mask(c), _mm512_testn_epi8_mask(c, c), _mm512_movepi8_mask(x)};
+  }
+
+  // Lane i: the 8 bits of mask from bit k[i] + offset on (wrapping around past bit 63).
+  CARDVEIL_AVX512 static inline __m512i bitsFrom(__m512i k, __m512i mask, int offset) {
+    return _mm512_maskz_multishift_epi64_epi8(~__mmask64{0}, _mm512_add_epi8(k, _mm512_set1_epi8(static_cast<char>(offset))), mask);
+  }
+
+  // The group starts (startBytes) of the ASCII block src[0..64) that may begin a window or a
+  // suffix window; src[64] is the next byte. ends, breaks, known, closed: the joined digit masks
+  // (see Joined). table[i]: the lengths (bit n - 12) that first digits i / 10, i % 10 may issue;
+  // table[100 + v]: those of a first digit v whatever the second. A superset: the caller checks
+  // each survivor exactly. Lane i holds k, the digit index of byte i; VPMULTISHIFTQB gives each
+  // lane the 8 bits of a joined mask that start at digit k + offset.
+  CARDVEIL_AVX512 static inline uint64_t laneFilter(const uint8_t* src, uint64_t digit, uint64_t startBytes,
+                                                    uint64_t ends, uint64_t breaks, unsigned known, bool closed,
+                                                    const uint8_t* table) {
+    const __m512i k = _mm512_maskz_expand_epi8(digit, _mm512_load_si512(kTables64.iota));
+    const __m512i e = _mm512_set1_epi64(static_cast<long long>(ends));
+    const __m512i b = _mm512_set1_epi64(static_cast<long long>(breaks));
+    // The run holds digits k..k+11 (no break among k+1..k+11).
+    const __mmask64 run12 = _mm512_testn_epi8_mask(_mm512_or_si512(bitsFrom(k, b, 1), bitsFrom(k, b, 4)),
+                                                   _mm512_set1_epi8(-1));
+    // k's group has 13+ digits (no group end among k..k+11): it may have suffix windows.
+    const __mmask64 long13 = _mm512_testn_epi8_mask(_mm512_or_si512(bitsFrom(k, e, 0), bitsFrom(k, e, 4)),
+                                                    _mm512_set1_epi8(-1));
+    // Bit i: a (12 + i)-digit window from k ends on a group end, with no run break inside.
+    const __m512i brk = bitsFrom(k, b, 12);
+    const __m512i inRun = _mm512_xor_si512(brk, _mm512_sub_epi8(brk, _mm512_set1_epi8(1)));
+    const __m512i shape = _mm512_and_si512(bitsFrom(k, e, 11), inRun);
+    // The lengths the first two digits issue: table[10 * d0 + d1], or table[100 + d0] when the
+    // second digit is in a later group.
+    const __m512i zero = _mm512_set1_epi8('0');
+    const __m512i v0 = _mm512_sub_epi8(_mm512_loadu_si512(src), zero);
+    const __m512i v1 = _mm512_sub_epi8(_mm512_loadu_si512(src + 1), zero);
+    const __mmask64 pair = _mm512_cmplt_epu8_mask(v1, _mm512_set1_epi8(10));
+    const __m512i index = _mm512_mask_blend_epi8(
+        pair, _mm512_add_epi8(v0, _mm512_set1_epi8(100)),
+        _mm512_add_epi8(_mm512_maskz_permutexvar_epi8(~__mmask64{0}, v0, _mm512_load_si512(kTables64.tens)), v1));
+    const __m512i issued = _mm512_permutex2var_epi8(_mm512_loadu_si512(table), index, _mm512_loadu_si512(table + 64));
+    const __mmask64 fits = _mm512_test_epi8_mask(shape, issued);
+    // Lanes whose windows may reach past the known digits (or whose bits wrap around): keep.
+    // Open runs begin at or after the last break; 45 + 19 = 64 bits are all a lane can read.
+    unsigned from = 45;
+    if (!closed) {
+      const unsigned lastBreak = breaks != 0 ? 63 - static_cast<unsigned>(__builtin_clzll(breaks)) : 0;
+      const unsigned reach = known > kMaxPanDigits ? known - kMaxPanDigits : 0;
+      from = std::max(lastBreak, reach);
+    }
+    const __mmask64 unknown = _mm512_cmpge_epu8_mask(k, _mm512_set1_epi8(static_cast<char>(from < 45 ? from : 45)));
+    return startBytes & ((run12 & (fits | long13)) | unknown);
+  }
+};
 #endif
 
 }  // namespace
 
-// ---- The scanner: SIMD skipping plus the exact state machine ------------------------------------
+// ---- The scanner --------------------------------------------------------------------------------
+
+namespace {
+
+// Shifts by a digit count, which may reach 64 (a C++ shift by 64 is undefined).
+inline uint64_t shiftLeft(uint64_t x, unsigned s) { return s < 64 ? x << s : 0; }
+inline uint64_t shiftRight(uint64_t x, unsigned s) { return s < 64 ? x >> s : 0; }
+
+// One 64-byte block as the filter sees it. Byte masks: bit i is the block's byte i. Digit masks
+// ("compressed" by PEXT): bit j is the block's j-th digit, so that counting digits is shifting.
+struct Block {
+  uint64_t digit = 0;   // byte mask: '0'..'9'
+  uint64_t sep = 0;     // byte mask: an ASCII separator
+  uint64_t high = 0;    // byte mask: >= 0x80 (perhaps part of a Unicode separator)
+  uint64_t startBytes = 0;  // byte mask: a group begins here (before the scan limit)
+  uint64_t starts = 0;  // digit mask: the digit begins a group (and lies before the scan limit)
+  uint64_t ends = 0;    // digit mask: the digit ends a group
+  uint64_t breaks = 0;  // digit mask: the digit begins a group not joined to the digit before it
+  unsigned count = 0;   // digits in the block
+};
+
+// Digit masks of a block and the next one, joined: bit k is the k-th digit of the two.
+struct Joined {
+  uint64_t ends = 0;     // the digit ends a group
+  uint64_t breaks = 0;   // the digit begins a new run (or, at `known` when closed, would)
+  unsigned known = 0;    // digits known (the first 64 at most)
+  bool closed = false;   // no run goes on past the known digits
+};
+
+}  // namespace
 
 // Walks one chunk for one finder and one state; appends windows to out. Short-lived, on the stack.
 class CardWindowScanner {
@@ -243,26 +365,19 @@ class CardWindowScanner {
   }
 
  private:
+  // ---- Layer 1: the block filter and the exact walk from one group start.
   template <class C>
-  static inline Masks masksAt(const uint8_t* d, size_t p, size_t n) {
-    if (n - p >= 64) return C::classify(d + p);
-    // Tail: the padding is neither digit nor breaker, so a stretch reaching the end stays open.
-    alignas(64) uint8_t buf[64] = {};
-    std::memcpy(buf, d + p, n - p);
-    Masks m = C::classify(buf);
-    m.breaker &= (uint64_t{1} << (n - p)) - 1;
-    return m;
-  }
+  inline void scanBlocks(const uint8_t* d, size_t from, size_t to, size_t n);
+  template <class C>
+  static inline Block block(const uint8_t* d, size_t p, size_t n, const Block& prev, size_t to);
+  template <class C>
+  inline void candidates(const uint8_t* d, size_t p, const Block& cur, const Block& next, size_t n);
+  void check(const uint8_t* d, size_t a, unsigned k, const Joined& j, size_t n);
+  void windowsFrom(const uint8_t* d, size_t a, size_t n);
 
-  template <class C>
-  inline void innerStretches(const uint8_t* d, size_t p, const Masks& m, uint64_t inner);
-  template <class C>
-  inline void openStretch(const uint8_t* d, size_t from, size_t stop, size_t n);
-  template <class C>
-  inline void walkAscii(const uint8_t* d, size_t p, uint64_t digits, uint64_t span);
-
-  // The state machine over d[i..to). untilIdle: return as soon as no run is open (the SIMD
-  // skipper takes over from there). Returns the first byte not consumed.
+  // ---- Layer 2: the resumable state machine, for the runs open at the ends of a chunk.
+  // The state machine over d[i..to). untilIdle: return as soon as no run is open. Returns the
+  // first byte not consumed.
   size_t walk(const uint8_t* d, size_t i, size_t to, bool untilIdle);
 
   void startGroup(size_t i) {
@@ -279,10 +394,210 @@ class CardWindowScanner {
   // The current group ends at absolute offset end; next is the byte there, or -1 at end of data.
   void endGroup(uint64_t end, int next);
 
+  void emit(uint64_t start, uint64_t end) { out_.push_back(Match{f_.id_, s_.base + start, s_.base + end}); }
+
   const CardWindowFinder& f_;
   CardWindowScanState& s_;
   std::vector<Match>& out_;
 };
+
+// The chunk splits into three parts:
+//   [0, from)    the rest of a run left open by the previous write: the state machine ends it;
+//   [from, to)   every window starting here is found by the block filter (to: just past the last
+//                ASCII breaker, which no run crosses, so these windows also end before `to`);
+//   [to, n)      the stretch still open at the end of the chunk: the state machine carries it
+//                into the next write. At the end of data (final) there is no such stretch.
+// Each part's windows end before the next part's begin, so the output stays sorted by end.
+template <class C>
+inline void CardWindowScanner::scan(const uint8_t* d, size_t n, bool final) {
+  size_t from = 0;
+  if (s_.mode != Mode::kIdle) {
+    from = walk(d, 0, n, true);
+    if (s_.mode != Mode::kIdle) return;  // the run goes on past this chunk
+  }
+  size_t to = n;
+  if (!final) {
+    while (to > from && (d[to - 1] >= 0x80 || isDigit(d[to - 1]) || isAsciiSeparator(d[to - 1]))) --to;
+  }
+  if (to > from) scanBlocks<C>(d, from, to, n);
+  if (to < n) walk(d, to, n, false);
+}
+
+// Every window begins at a group start. Block by block, the filter keeps the group starts of the
+// block that a window could begin at, judged with this block and the next one: the next 11
+// digits must continue the run (a window has 12 or more). In logs that leaves runs such as long
+// timestamps; the first two digits and where the groups end then rule out almost all of those,
+// and the rest are walked exactly. Blocks near bytes >= 0x80 (multi-byte separators) skip the
+// filter: each of their group starts is walked exactly.
+template <class C>
+inline void CardWindowScanner::scanBlocks(const uint8_t* d, size_t from, size_t to, size_t n) {
+  const size_t before = out_.size();
+  // The block before `from` does not matter: a window never reaches back before its start.
+  Block cur = block<C>(d, from, n, Block{}, to);
+  for (size_t p = from; p < to; p += 64) {
+    const Block next = block<C>(d, p + 64, n, cur, to);
+    if ((cur.high | next.high) != 0) {
+      for (uint64_t s = cur.startBytes; s != 0; s &= s - 1) windowsFrom(d, p + ctz(s), n);
+    } else {
+      candidates<C>(d, p, cur, next, n);
+    }
+    cur = next;
+  }
+  // Found start by start; the contract (and streaming) orders by end, then start.
+  const auto byEnd = [](const Match& x, const Match& y) {
+    return x.end != y.end ? x.end < y.end : x.start < y.start;
+  };
+  const auto first = out_.begin() + static_cast<std::ptrdiff_t>(before);
+  if (!std::is_sorted(first, out_.end(), byEnd)) std::sort(first, out_.end(), byEnd);
+}
+
+// The masks of the block at d[p] (64 bytes, or fewer at the end: past n, nothing is a digit or a
+// separator). prev: the block before it, for the bytes just before d[p]. Group starts at or
+// after `to` are left out.
+template <class C>
+inline Block CardWindowScanner::block(const uint8_t* d, size_t p, size_t n, const Block& prev, size_t to) {
+  Block b;
+  if (p >= n) return b;
+  Masks m;
+  if (n - p >= 64) {
+    m = C::classify(d + p);
+  } else {
+    alignas(64) uint8_t buf[64] = {};  // zero bytes are breakers
+    std::memcpy(buf, d + p, n - p);
+    m = C::classify(buf);
+  }
+  b.digit = m.digit;
+  b.high = m.high;
+  b.sep = ~(m.digit | m.breaker | m.high);
+  // Bit i of before(x, k): byte i - k has the property (from the previous block when i < k).
+  const auto before = [](uint64_t x, uint64_t px, unsigned k) { return x << k | px >> (64 - k); };
+  const uint64_t d1 = before(b.digit, prev.digit, 1), d2 = before(b.digit, prev.digit, 2);
+  const uint64_t d3 = before(b.digit, prev.digit, 3), d4 = before(b.digit, prev.digit, 4);
+  const uint64_t s1 = before(b.sep, prev.sep, 1), s2 = before(b.sep, prev.sep, 2);
+  const uint64_t s3 = before(b.sep, prev.sep, 3);
+  const uint64_t nextDigit = p + 64 < n && isDigit(d[p + 64]) ? uint64_t{1} << 63 : 0;
+  const uint64_t groupStarts = b.digit & ~d1;
+  const uint64_t groupEnds = b.digit & ~((b.digit >> 1) | nextDigit);
+  // A group joins the run of the digit before it across a gap of 1 to 3 ASCII separators.
+  const uint64_t joined = s1 & (d2 | (s2 & (d3 | (s3 & d4))));
+  const uint64_t limit = to <= p ? 0 : to - p >= 64 ? ~uint64_t{0} : (uint64_t{1} << (to - p)) - 1;
+  b.startBytes = groupStarts & limit;
+  b.starts = C::pext(b.startBytes, b.digit);
+  b.ends = C::pext(groupEnds, b.digit);
+  b.breaks = C::pext(groupStarts & ~joined, b.digit);
+  b.count = popcount(b.digit);
+  return b;
+}
+
+// The group starts of the ASCII block cur (at d[p]) that may begin a window, given the next block.
+// Digit masks of the two blocks are joined (cur's digits, then next's): digit k + n - 1 ends a
+// group exactly when an n-digit window may end there. Past both blocks nothing is known, and a
+// start whose windows may reach that far is walked exactly.
+template <class C>
+inline void CardWindowScanner::candidates(const uint8_t* d, size_t p, const Block& cur, const Block& next, size_t n) {
+  Joined j;
+  j.known = cur.count + next.count < 64 ? cur.count + next.count : 64;
+  j.ends = cur.ends | shiftLeft(next.ends, cur.count);
+  j.breaks = cur.breaks | shiftLeft(next.breaks, cur.count);
+  // No digit in next's last 4 bytes: no run goes on past next (a gap is at most 3 bytes), so the
+  // digit after the known ones, wherever it is, begins a new run.
+  j.closed = j.known < 64 && (next.digit >> 60) == 0;
+  if (j.closed) j.breaks |= uint64_t{1} << j.known;
+  if constexpr (C::kLaneFilter) {
+    // Most starts are ruled out in SIMD, all lanes at once; the survivors are checked one by one.
+    alignas(64) uint8_t buf[128];
+    const uint8_t* src = d + p;
+    if (n - p < 65) {
+      std::memset(buf, 0, sizeof buf);
+      std::memcpy(buf, d + p, n - p);
+      src = buf;
+    }
+    for (uint64_t lanes = C::laneFilter(src, cur.digit, cur.startBytes, j.ends, j.breaks, j.known, j.closed, f_.lengthTable_); lanes != 0; lanes &= lanes - 1) {
+      const unsigned i = ctz(lanes);
+      check(d, p + i, popcount(cur.digit & ((uint64_t{1} << i) - 1)), j, n);
+    }
+  } else {
+    // Bit k of within11: a run break among digits k+1..k+11 (a 12-digit window cannot start at k).
+    const uint64_t r1 = j.breaks >> 1;
+    const uint64_t r2 = r1 | (r1 >> 1);
+    const uint64_t r4 = r2 | (r2 >> 2);
+    const uint64_t r8 = r4 | (r4 >> 4);
+    const uint64_t within11 = r8 | (r2 >> 8) | (r1 >> 10);
+    for (uint64_t starts = cur.starts & ~within11; starts != 0; starts &= starts - 1) {
+      const unsigned k = ctz(starts);
+      check(d, p + ctz(C::pdep(uint64_t{1} << k, cur.digit)), k, j, n);
+    }
+  }
+}
+
+// The start d[a], digit k of the joined masks: walks it exactly unless its first two digits and
+// the ends of the groups that follow it rule out every window (and it has no suffix window).
+void CardWindowScanner::check(const uint8_t* d, size_t a, unsigned k, const Joined& j, size_t n) {
+  const uint64_t after = shiftRight(j.breaks, k + 1);  // bit i: digit k + 1 + i begins a new run
+  const uint64_t fromK = j.ends >> k;                  // bit i: digit k + i ends a group
+  // Windows may reach digits past the known ones: walk.
+  if (fromK == 0 || (after == 0 && k + kMaxPanDigits > j.known)) {
+    windowsFrom(d, a, n);
+    return;
+  }
+  const unsigned run = after != 0 ? ctz(after) + 1 : j.known - k;  // digits from k in its run
+  const unsigned group = ctz(fromK) + 1;                            // digits of k's group
+  // The lengths the first two digits may issue (any second digit, when k's group has one).
+  const unsigned first = d[a] - '0';
+  const uint32_t issued = group > 1 ? f_.prefix2_[first * 10 + (d[a + 1] - '0')] : f_.prefix1_[first];
+  const unsigned longest = run < kMaxPanDigits ? run : kMaxPanDigits;
+  const uint64_t lengths = (fromK << 1) & issued & ((uint64_t{2} << longest) - 1);
+  // Suffix windows: a group of 13+ digits right before '=' or 'D'.
+  const bool suffix = group > kMinPanDigits && a + group < n && (d[a + group] == '=' || d[a + group] == 'D');
+  if (lengths != 0 || suffix) windowsFrom(d, a, n);
+}
+
+namespace {
+// The separator at d[i] in bytes (UTF-8 sequences whole and in d[..n)), or 0 for none.
+inline unsigned separatorLength(const uint8_t* d, size_t i, size_t n) {
+  const uint8_t c = d[i];
+  if (c < 0x80) return isAsciiSeparator(c) ? 1 : 0;
+  if (!isSeparatorLead(c) || i + 1 >= n) return 0;
+  const SeparatorStep second = separatorContinue(&c, 1, d[i + 1]);
+  if (second != SeparatorStep::kPartial) return second == SeparatorStep::kComplete ? 2 : 0;
+  if (i + 2 >= n) return 0;
+  const uint8_t pending[2] = {c, d[i + 1]};
+  return separatorContinue(pending, 2, d[i + 2]) == SeparatorStep::kComplete ? 3 : 0;
+}
+}  // namespace
+
+// Every window whose first digit is d[a], a group start: the reference's definition applied to
+// one start. Its windows span its group and the groups that follow in the run, up to 19 digits;
+// the suffix windows of its group start inside it. Callers guarantee that the run ends before n
+// or at the end of data.
+void CardWindowScanner::windowsFrom(const uint8_t* d, size_t a, size_t n) {
+  uint8_t w[kMaxPanDigits];
+  unsigned count = 0;
+  size_t i = a;
+  const auto group = [&] {
+    for (; i < n && isDigit(d[i]); ++i, ++count) {
+      if (count < kMaxPanDigits) w[count] = static_cast<uint8_t>(d[i] - '0');
+    }
+  };
+  group();
+  if (count > kMinPanDigits && i < n && (d[i] == '=' || d[i] == 'D')) {
+    uint8_t v[kMaxPanDigits];
+    for (unsigned len = count - 1 < kMaxPanDigits ? count - 1 : kMaxPanDigits; len >= kMinPanDigits; --len) {
+      for (unsigned k = 0; k < len; ++k) v[k] = static_cast<uint8_t>(d[i - len + k] - '0');
+      if (f_.windowPasses(v, len)) emit(i - len, i);
+    }
+  }
+  for (;;) {
+    if (count >= kMinPanDigits && count <= kMaxPanDigits && f_.windowPasses(w, count)) emit(a, i);
+    if (count >= kMaxPanDigits) return;
+    size_t j = i;
+    unsigned units = 0;
+    for (unsigned len; units < kMaxGap && j < n && (len = separatorLength(d, j, n)) != 0; ++units) j += len;
+    if (units == 0 || j >= n || !isDigit(d[j])) return;
+    i = j;
+    group();
+  }
+}
 
 size_t CardWindowScanner::walk(const uint8_t* d, size_t i, size_t to, bool untilIdle) {
   while (i < to) {
@@ -388,170 +703,18 @@ void CardWindowScanner::endGroup(uint64_t end, int next) {
   }
 }
 
-// Block-level walk over 64-byte masks. A stretch (maximal non-breaker bytes) either lies inside
-// one block, between its first and last breaker, or is "open" across block starts; the open one
-// carries its first digit and digit count from block to block. Only stretches with >= 12 digits
-// reach the state machine; inside a block, those must also be >= 12 bytes long, which a few
-// shifts of the non-breaker mask reveal without visiting each stretch.
-template <class C>
-inline void CardWindowScanner::scan(const uint8_t* d, size_t n, bool final) {
-  size_t p = 0;
-  if (s_.mode != Mode::kIdle) p = walk(d, 0, n, true);  // finish the run left by the last write
-  size_t openFirst = 0;  // the open stretch's first digit, when openCount > 0
-  unsigned openCount = 0;
-  for (; p < n; p += 64) {
-    const Masks m = masksAt<C>(d, p, n);
-    if (m.breaker == 0) {
-      if (m.digit != 0) {
-        if (openCount == 0) openFirst = p + ctz(m.digit);
-        openCount += popcount(m.digit);
-      }
-      continue;
-    }
-    const unsigned first = ctz(m.breaker);
-    const unsigned last = 63 - static_cast<unsigned>(__builtin_clzll(m.breaker));
-    // 1. The open stretch ends at the first breaker.
-    const uint64_t head = m.digit & ((uint64_t{1} << first) - 1);
-    if (head != 0) {
-      if (openCount == 0) openFirst = p + ctz(head);
-      openCount += popcount(head);
-    }
-    if (openCount >= kMinPanDigits) openStretch<C>(d, openFirst, p + first, n);
-    // 2. Stretches between the first and the last breaker.
-    const uint64_t inner = ~((uint64_t{2} << first) - 1) & ((uint64_t{1} << last) - 1);
-    if (popcount(m.digit & inner) >= kMinPanDigits) innerStretches<C>(d, p, m, inner);
-    // 3. The stretch after the last breaker stays open.
-    const uint64_t tail = m.digit & ~((uint64_t{2} << last) - 1);
-    openCount = popcount(tail);
-    if (tail != 0) openFirst = p + ctz(tail);
-  }
-  // The stretch still open at the end of the chunk. At the end of data a short one is done with;
-  // otherwise the state machine carries it into the next write.
-  if (openCount > 0 && (!final || openCount >= kMinPanDigits)) walk(d, openFirst, n, false);
-}
-
-// A stretch that began in an earlier block of this chunk: d[from] is its first digit, d[stop] the
-// breaker ending it. Short and ASCII-only (the usual case), it is re-read as one 64-byte block.
-template <class C>
-inline void CardWindowScanner::openStretch(const uint8_t* d, size_t from, size_t stop, size_t n) {
-  if (stop - from < 64) {
-    const Masks m = masksAt<C>(d, from, n);
-    const uint64_t span = (uint64_t{1} << (stop - from)) - 1;
-    if ((m.high & span) == 0) {
-      walkAscii<C>(d, from, m.digit & span, span);
-      return;
-    }
-  }
-  walk(d, from, stop + 1, false);
-}
-
-template <class C>
-inline void CardWindowScanner::innerStretches(const uint8_t* d, size_t p, const Masks& m, uint64_t inner) {
-  // Bit i of long12 set: bytes i..i+11 are all non-breakers.
-  const uint64_t keep = ~m.breaker;
-  const uint64_t x2 = keep & (keep >> 1);
-  const uint64_t x4 = x2 & (x2 >> 2);
-  const uint64_t x12 = x4 & (x4 >> 4) & (x4 >> 8);
-  uint64_t candidates = x12 & inner;
-  while (candidates != 0) {
-    const unsigned k = ctz(candidates);
-    const unsigned start = 64 - static_cast<unsigned>(__builtin_clzll(m.breaker & ((uint64_t{1} << k) - 1)));
-    const unsigned end = ctz(m.breaker & (~uint64_t{0} << k));
-    const uint64_t span = (~uint64_t{0} << start) & ((uint64_t{1} << end) - 1);
-    const uint64_t digits = m.digit & span;
-    if (popcount(digits) >= kMinPanDigits) {
-      if ((m.high & span) == 0) {
-        walkAscii<C>(d, p, digits, span);
-      } else {
-        walk(d, p + ctz(digits), p + end + 1, false);
-      }
-    }
-    candidates &= ~uint64_t{0} << end;
-  }
-}
-
-// The state machine's result on a stretch of digits and ASCII separators only, within 64 bytes
-// from d[p] (span: its bytes), followed by a breaker. No byte-by-byte walk: groups are the runs
-// of set bits in digits, and a gap joins two groups exactly when it is at most 3 bytes (= 3 units)
-// long. A window starts at a group start; with digit j of the stretch at bit j of a "compressed"
-// mask (PEXT), the window lengths that end on a group end are one shift away, and intersecting
-// them with the lengths the first two digits may issue leaves (almost always) nothing to check.
-template <class C>
-inline void CardWindowScanner::walkAscii(const uint8_t* d, size_t p, uint64_t digits, uint64_t span) {
-  const uint64_t gaps = span & ~digits;
-  const uint64_t gap4 = gaps & (gaps >> 1) & (gaps >> 2) & (gaps >> 3);
-  const uint64_t longGaps = gap4 | (gap4 << 1) | (gap4 << 2) | (gap4 << 3);  // runs stop here
-  const uint64_t groupEnds = digits & ~(digits >> 1);                         // last digit of each group
-  const uint64_t endsAt = C::pext(groupEnds, digits);  // bit j: the stretch's digit j ends a group
-  const uint32_t id = f_.id_;
-  const uint64_t base = s_.base + p;
-  const size_t before = out_.size();
-  // A window needs 12 digits from its start: drop the starts past the 12th digit from the end.
-  const unsigned total = popcount(digits);
-  if (total < kMinPanDigits) return;
-  const unsigned lastStart = ctz(C::pdep(uint64_t{1} << (total - kMinPanDigits), digits));
-  uint64_t starts = digits & ~(digits << 1) & ((uint64_t{2} << lastStart) - 1);
-  while (starts != 0) {
-    const unsigned a = ctz(starts);
-    starts &= starts - 1;
-    const uint64_t breaks = longGaps & (~uint64_t{0} << a);
-    const uint64_t run = breaks != 0 ? (uint64_t{1} << ctz(breaks)) - 1 : ~uint64_t{0};
-    const unsigned index = popcount(digits & ((uint64_t{1} << a) - 1));  // digits before a
-    const unsigned available = popcount(digits & run) - index;         // digits from a in its run
-    if (available < kMinPanDigits) {
-      starts &= ~run;  // later starts in this run have even fewer
-      continue;
-    }
-    const uint64_t second = digits & (~uint64_t{1} << a);
-    const uint32_t issued = f_.prefix2_[(d[p + a] - '0') * 10u + (d[p + ctz(second)] - '0')];
-    const unsigned maxLength = available < kMaxPanDigits ? available : kMaxPanDigits;
-    uint64_t lengths = ((endsAt >> index) << 1) & issued & ((uint64_t{2} << maxLength) - 1);
-    for (; lengths != 0; lengths &= lengths - 1) {
-      const unsigned n = ctz(lengths);
-      const unsigned b = ctz(C::pdep(uint64_t{1} << (index + n - 1), digits)) + 1;  // window d[p+a..p+b)
-      // The window's digits, last first: Luhn as they come, kept in order for the range test.
-      uint8_t w[kMaxPanDigits];
-      uint64_t bits = digits & ((uint64_t{2} << (b - 1)) - 1);
-      unsigned sum = 0;
-      for (unsigned k = 0; k < n; ++k) {
-        const unsigned at = 63 - static_cast<unsigned>(__builtin_clzll(bits));
-        bits &= ~(uint64_t{1} << at);
-        const uint8_t v = static_cast<uint8_t>(d[p + at] - '0');
-        w[n - 1 - k] = v;
-        sum += (k & 1) ? kDoubled[v] : v;
-      }
-      if (sum % 10 == 0 && f_.issued(w, n)) out_.push_back(Match{id, base + a, base + b});
-    }
-  }
-  // Suffix windows (shorter than the group): only the last group can be followed by '=' or 'D'.
-  const unsigned lastEnd = 64 - static_cast<unsigned>(__builtin_clzll(digits));
-  if (d[p + lastEnd] == '=' || d[p + lastEnd] == 'D') {
-    const unsigned lastGroup = 63 - static_cast<unsigned>(__builtin_clzll(digits & ~(digits << 1)));
-    const unsigned groupDigits = lastEnd - lastGroup;
-    if (groupDigits > kMinPanDigits) {
-      uint8_t w[kMaxPanDigits];
-      for (unsigned n = groupDigits - 1 < kMaxPanDigits ? groupDigits - 1 : kMaxPanDigits; n >= kMinPanDigits; --n) {
-        for (unsigned k = 0; k < n; ++k) w[k] = static_cast<uint8_t>(d[p + lastEnd - n + k] - '0');
-        if (f_.windowPasses(w, n)) out_.push_back(Match{id, base + lastEnd - n, base + lastEnd});
-      }
-    }
-  }
-  // Found start-major; the contract (and streaming) orders by end, then start.
-  if (out_.size() - before > 1) {
-    std::sort(out_.begin() + static_cast<std::ptrdiff_t>(before), out_.end(), [](const Match& x, const Match& y) {
-      return x.end != y.end ? x.end < y.end : x.start < y.start;
-    });
-  }
-}
-
 // Runtime dispatch: the SIMD variants are compiled with target attributes so the addon needs no
 // special flags; flatten inlines the scanner and classifier into one function per target.
 namespace {
 using ScanFn = void (*)(CardWindowScanner&, const uint8_t*, size_t, bool);
 
 #ifdef CARDVEIL_X86
-__attribute__((target("avx2,bmi2"), flatten)) void scanAvx2(CardWindowScanner& s, const uint8_t* d,
-                                                       size_t n, bool final) {
+__attribute__((target("avx512f,avx512bw,avx512vbmi,avx512vbmi2,bmi2,popcnt"), flatten)) void scanAvx512(CardWindowScanner& s, const uint8_t* d,
+                                                                            size_t n, bool final) {
+  s.scan<Avx512Classifier>(d, n, final);
+}
+__attribute__((target("avx2,bmi2,popcnt"), flatten)) void scanAvx2(CardWindowScanner& s, const uint8_t* d,
+                                                              size_t n, bool final) {
   s.scan<Avx2Classifier>(d, n, final);
 }
 __attribute__((flatten)) void scanSse2(CardWindowScanner& s, const uint8_t* d, size_t n,
@@ -565,7 +728,7 @@ void scanScalar(CardWindowScanner& s, const uint8_t* d, size_t n, bool final) {
 }
 #endif
 
-// The tests build with CARDVEIL_CARD_WINDOWS_FORCE_{SSE2,SCALAR} to check every variant here.
+// The tests build with CARDVEIL_CARD_WINDOWS_FORCE_{AVX2,SSE2,SCALAR} to check every variant here.
 ScanFn pickScan() {
 #if !defined(CARDVEIL_X86) || defined(CARDVEIL_CARD_WINDOWS_FORCE_SCALAR)
   return scanScalar;
@@ -573,7 +736,14 @@ ScanFn pickScan() {
   return scanSse2;
 #else
   __builtin_cpu_init();
-  if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("bmi2")) return scanAvx2;
+  const bool bmi2 = __builtin_cpu_supports("bmi2") && __builtin_cpu_supports("popcnt");
+#ifndef CARDVEIL_CARD_WINDOWS_FORCE_AVX2
+  if (bmi2 && __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
+      __builtin_cpu_supports("avx512vbmi") && __builtin_cpu_supports("avx512vbmi2")) {
+    return scanAvx512;
+  }
+#endif
+  if (bmi2 && __builtin_cpu_supports("avx2")) return scanAvx2;
   return scanSse2;
 #endif
 }
@@ -587,7 +757,7 @@ void scanChunk(CardWindowScanner& s, const uint8_t* d, size_t n, bool final) {
 // ---- Finder: configuration and lookup tables ----------------------------------------------------
 
 CardWindowFinder::CardWindowFinder(uint32_t id, std::vector<IssuerRangeC> ranges)
-    : id_(id), ranges_(std::move(ranges)), prefix2_{} {
+    : id_(id), ranges_(std::move(ranges)), prefix2_{}, prefix1_{}, lengthTable_{} {
   // For each length n and first two digits, keep the ranges that could match: some digit string
   // of the range's width starting with those two digits lies in [from, to]. That holds only if
   // lo <= to and hi >= from, lo and hi being those two digits padded with 0s and 9s (for widths
@@ -612,6 +782,11 @@ CardWindowFinder::CardWindowFinder(uint32_t id, std::vector<IssuerRangeC> ranges
         }
       }
     }
+  }
+  // A one-digit first group: the second digit is the next group's first, whatever it is.
+  for (unsigned two = 0; two < 100; ++two) prefix1_[two / 10] |= prefix2_[two];
+  for (unsigned i = 0; i < 110; ++i) {
+    lengthTable_[i] = static_cast<uint8_t>((i < 100 ? prefix2_[i] : prefix1_[i - 100]) >> kMinPanDigits);
   }
 }
 

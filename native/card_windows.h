@@ -54,6 +54,11 @@ class CardWindowFinder {
   // prefix2_[d0 * 10 + d1] has bit n set when some range may issue length n to a PAN starting
   // with digits d0 d1 (a necessary condition; the exact check runs on the candidates below).
   uint32_t prefix2_[100];
+  // prefix1_[d0]: the union of prefix2_[d0 * 10 + d1] over d1 (when d1 is not known yet).
+  uint32_t prefix1_[10];
+  // The same as bytes (bit n - 12 for length n) for the AVX-512 lane filter: [0, 100) prefix2_,
+  // [100, 110) prefix1_, the rest 0.
+  alignas(64) uint8_t lengthTable_[128];
   // candidates_[n - 12][d0 * 10 + d1]: indexes of those ranges.
   std::vector<uint32_t> candidates_[8][100];
 };
