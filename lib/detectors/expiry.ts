@@ -99,8 +99,8 @@ const MONTHS = /^(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|j
  * value's first digit, or of a month name (`expiry: Dec 2027`), or -1.
  */
 export function expiryGapEnd(b: Uint8Array, from: number): number {
+  const limit = Math.min(b.length, from + GAP_REACH);
   let p = from;
-  const limit = Math.min(b.length, from + 40);
   while (p < limit) {
     const c = b[p]!;
     if (isDigit(c)) return p;
@@ -111,12 +111,25 @@ export function expiryGapEnd(b: Uint8Array, from: number): number {
       let q = p;
       while (isAlpha(b[q]) && q - p < 12) q++;
       const word = String.fromCharCode(...b.subarray(p, q)).toLowerCase();
-      if (MONTHS.test(word) && monthYearEnd(b, q) > 0) return p;
-      if (!GAP_WORDS.has(word) || isDigit(b[q])) return -1;
-      p = q;
+      if (GAP_WORDS.has(word) && !isDigit(b[q])) p = q;
+      else return MONTHS.test(word) && monthYearEnd(b, q) > 0 ? p : -1;
     } else return -1;
   }
   return -1;
+}
+
+/** How far after a key its value may start. */
+const GAP_REACH = 40;
+
+/** True when a digit comes after `from` through gap characters only (a byte-only superset of `expiryGapEnd`). */
+function digitAhead(b: Uint8Array, from: number): boolean {
+  const limit = Math.min(b.length, from + GAP_REACH);
+  for (let p = from; p < limit; p++) {
+    const c = b[p]!;
+    if (isDigit(c)) return true;
+    if (!(gapPunct(c) || isAlpha(c) || c === 0x25 || c === 0xc2 || c === 0xa0)) return false;
+  }
+  return false;
 }
 
 function isHexByte(c: number | undefined): boolean {
@@ -145,16 +158,23 @@ function monthYearEnd(b: Uint8Array, p: number): number {
  * expiryValueAfterKey(Buffer.from('<expiry>12/27</expiry>'), 4) // 8
  */
 export function expiryValueAfterKey(b: Uint8Array, keyEnd: number): number {
-  const key = expiryKey(b, keyEnd - 3);
-  return key ? expiryGapEnd(b, key.end) : -1;
+  // Cheap checks first: most `exp` in logs (`expired`, `expected`) have no value after them.
+  // Cheap byte checks first: most `exp` in logs (`expired`, `expected`) lead to no value at all.
+  const k = keyEnd - 3;
+  const end = expiryKeyEnd(b, k);
+  if (end < 0 || !keyShape(b, k, end) || !digitAhead(b, end)) return -1;
+  const at = expiryGapEnd(b, end);
+  return at >= 0 && expiryKey(b, k) ? at : -1;
 }
 
-/** The expiry key starting at `k` (`exp…`): its end and kind, or undefined. */
-function expiryKey(b: Uint8Array, k: number): { end: number; kind: KeyKind } | undefined {
-  // `exp` inside a lower-case word (`rexp`) is not the keyword; camelCase (`cardExp`) is.
+/**
+ * Where the key starting at `k` (`exp…`) ends: letters, `_`, `-` up to the first digit (`EXP12/27`,
+ * `exp1227` glue the value to it); -1 when `exp` is inside a lower-case word (`rexp`; camelCase
+ * `cardExp` is a key).
+ */
+function expiryKeyEnd(b: Uint8Array, k: number): number {
   const before = b[k - 1];
-  if (before !== undefined && before >= 0x61 && before <= 0x7a && b[k] === 0x65 && !/card$/i.test(String.fromCharCode(...b.subarray(Math.max(0, k - 4), k)))) return undefined;
-  // The key stops at the first digit: `EXP12/27`, `exp1227` glue the value to it.
+  if (before !== undefined && before >= 0x61 && before <= 0x7a && b[k] === 0x65 && !cardBefore(b, k)) return -1;
   let end = wordEnd(b, k);
   for (let i = k + 3; i < end; i++) {
     if (isDigit(b[i])) {
@@ -162,6 +182,26 @@ function expiryKey(b: Uint8Array, k: number): { end: number; kind: KeyKind } | u
       break;
     }
   }
+  return end;
+}
+
+/** True when `card` (any case) ends at `k` (`cardExp`). */
+function cardBefore(b: Uint8Array, k: number): boolean {
+  return k >= 4 && (b[k - 4]! | 0x20) === 0x63 && (b[k - 3]! | 0x20) === 0x61 && (b[k - 2]! | 0x20) === 0x72 && (b[k - 1]! | 0x20) === 0x64;
+}
+
+/** What may follow `exp` in a key (see KEY): nothing, `iry`…, a separator, `date`, `month`, `year`, `on`. */
+function keyShape(b: Uint8Array, k: number, end: number): boolean {
+  if (end === k + 3) return true;
+  const c = b[k + 3]!;
+  const l = c | 0x20;
+  return l === 0x69 || l === 0x64 || l === 0x6d || l === 0x79 || l === 0x6f || c === 0x5f || c === 0x2d;
+}
+
+/** The expiry key starting at `k` (`exp…`): its end and kind, or undefined. */
+function expiryKey(b: Uint8Array, k: number): { end: number; kind: KeyKind } | undefined {
+  const end = expiryKeyEnd(b, k);
+  if (end < 0 || !keyShape(b, k, end)) return undefined;
   const word = String.fromCharCode(...b.subarray(k, end)).replace(/([a-z])([A-Z])/g, '$1_$2').toLowerCase();
   const m = KEY.exec(word);
   return m ? { end, kind: keyKind(m[1]) } : undefined;
