@@ -42,6 +42,17 @@ describe('ScrubPool', { timeout: 120_000 }, () => {
     expect(segment.equals(SAMPLE)).toBe(true);
   });
 
+  it('moves a transferred segment to the worker and hands its memory back with the result', async () => {
+    const memory = new ArrayBuffer(SAMPLE.length + 100);
+    const segment = Buffer.from(memory, 0, SAMPLE.length);
+    SAMPLE.copy(segment);
+    const result = await pool.run(segment, 'text', { transfer: true });
+    expect(segment.length).toBe(0); // detached here while the worker had it
+    expect(result.memory?.byteLength).toBe(SAMPLE.length + 100);
+    expect(result.output.equals(scrubber.scrubBuffer(SAMPLE).output)).toBe(true);
+    expect((await pool.run(SAMPLE, 'text')).memory).toBeUndefined(); // copied: nothing to hand back
+  });
+
   it('fails closed when a worker cannot start: every run rejects with ERR_WORKER', async () => {
     const broken = new ScrubPool({ toWorkerData: () => ({ pack: { not: 'a pack' }, database: new Uint8Array(4), engine: 'javascript' }) }, { threads: 1 });
     await expect(broken.run(SAMPLE, 'text')).rejects.toMatchObject({ code: 'ERR_WORKER' });
