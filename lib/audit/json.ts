@@ -3,8 +3,10 @@
  * holds it to that), built field by field in the record's key order.
  *
  * Why not `JSON.stringify(record)`: the pack reference and the routing summary are the same frozen
- * objects in record after record, so their JSON is made once and reused, and the top-level object
- * is never walked generically. This is most of what sealing a record costs outside the hash.
+ * objects in record after record, so their JSON is made once and reused; the usual strings (ids,
+ * codes, hashes: printable ASCII without quotes or backslashes) are quoted as they are; the general
+ * stringifier only sees what needs escaping. This was most of what sealing a record cost outside
+ * the hash.
  */
 import type { AuditRecord } from './record.js';
 
@@ -28,7 +30,37 @@ function numberJson(n: number): string {
   return Number.isFinite(n) ? String(n) : 'null';
 }
 
-const str = JSON.stringify as (value: unknown) => string;
+/** Printable ASCII other than `"` and `\`: JSON writes such a string as it is, in quotes. */
+const PLAIN = /^[\x20\x21\x23-\x5b\x5d-\x7e]*$/;
+
+/** As JSON writes a string; the usual field (an id, a code, a hash) skips the general stringifier. */
+function stringJson(s: string): string {
+  return PLAIN.test(s) ? `"${s}"` : JSON.stringify(s);
+}
+
+/** As JSON writes an array of strings (anything else goes to JSON.stringify as a whole). */
+function stringsJson(list: readonly string[]): string {
+  let json = '[';
+  for (let i = 0; i < list.length; i++) {
+    const item = list[i];
+    if (typeof item !== 'string') return JSON.stringify(list);
+    json += i === 0 ? stringJson(item) : `,${stringJson(item)}`;
+  }
+  return `${json}]`;
+}
+
+/** As JSON writes a record of counts (anything but finite-or-not numbers goes to JSON.stringify). */
+function countsJson(counts: Readonly<Record<string, number>>): string {
+  let json = '{';
+  let first = true;
+  for (const key of Object.keys(counts)) {
+    const n = counts[key];
+    if (typeof n !== 'number') return JSON.stringify(counts);
+    json += `${first ? '' : ','}${stringJson(key)}:${numberJson(n)}`;
+    first = false;
+  }
+  return `${json}}`;
+}
 
 /**
  * @example
@@ -36,12 +68,12 @@ const str = JSON.stringify as (value: unknown) => string;
  */
 export function recordJson(r: UnsealedRecord): string {
   let json =
-    `{"v":${numberJson(r.v)},"seq":${numberJson(r.seq)},"time":${str(r.time)},"event":${str(r.event)}` +
-    `,"request_id":${str(r.request_id)},"actor":${str(r.actor)},"source":${str(r.source)}` +
-    `,"resource":${str(r.resource)},"outcome":${str(r.outcome)},"pack":${objectJson(r.pack)}` +
-    `,"verdict":${str(r.verdict)},"reasons":${str(r.reasons)},"counts":${str(r.counts)}` +
-    `,"finding_types":${str(r.finding_types)}`;
+    `{"v":${numberJson(r.v)},"seq":${numberJson(r.seq)},"time":${stringJson(r.time)},"event":${stringJson(r.event)}` +
+    `,"request_id":${stringJson(r.request_id)},"actor":${stringJson(r.actor)},"source":${stringJson(r.source)}` +
+    `,"resource":${stringJson(r.resource)},"outcome":${stringJson(r.outcome)},"pack":${objectJson(r.pack)}` +
+    `,"verdict":${stringJson(r.verdict)},"reasons":${stringsJson(r.reasons)},"counts":${countsJson(r.counts)}` +
+    `,"finding_types":${stringsJson(r.finding_types)}`;
   if (r.routing !== undefined) json += `,"routing":${objectJson(r.routing)}`;
   if (r.status !== undefined) json += `,"status":${numberJson(r.status)}`;
-  return `${json},"latency_ms":${numberJson(r.latency_ms)},"alg":${str(r.alg)},"prev":${str(r.prev)}}`;
+  return `${json},"latency_ms":${numberJson(r.latency_ms)},"alg":${stringJson(r.alg)},"prev":${stringJson(r.prev)}}`;
 }

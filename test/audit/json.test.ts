@@ -2,7 +2,8 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { recordJson, type UnsealedRecord } from '../../lib/audit/json.js';
 
-const text = fc.string({ unit: 'binary', maxLength: 24 }); // any code unit: quotes, controls, lone surrogates
+// Plain printable ASCII (the fast path) as often as any code unit (quotes, controls, lone surrogates).
+const text = fc.oneof(fc.string({ maxLength: 24 }), fc.string({ unit: 'binary', maxLength: 24 }));
 const num = fc.oneof(fc.double(), fc.integer(), fc.constantFrom(0, -0, 1e21, Number.NaN, Number.POSITIVE_INFINITY));
 
 const record: fc.Arbitrary<UnsealedRecord> = fc
@@ -47,6 +48,17 @@ const record: fc.Arbitrary<UnsealedRecord> = fc
 describe('recordJson', () => {
   it('writes exactly what JSON.stringify writes (property)', () => {
     fc.assert(fc.property(record, (r) => recordJson(r) === JSON.stringify(r)), { numRuns: 500 });
+  });
+
+  it('still matches JSON.stringify when counts or lists hold values of other types (property)', () => {
+    const odd = fc.oneof(fc.constant(null), fc.boolean(), text, fc.constant(undefined), fc.double());
+    fc.assert(
+      fc.property(record, fc.dictionary(text, odd, { maxKeys: 3 }), fc.array(odd, { maxLength: 3 }), (r, counts, list) => {
+        const bent = { ...r, counts, reasons: list, finding_types: [...list].reverse() } as unknown as UnsealedRecord;
+        return recordJson(bent) === JSON.stringify(bent);
+      }),
+      { numRuns: 300 },
+    );
   });
 
   it('reuses the JSON of a frozen pack, and re-reads an unfrozen one', () => {
