@@ -56,7 +56,12 @@ export function cvvAfterKeyword(
     if (brand === undefined && otp >= 0 && !cardWordsBefore(b, otp, 64)) return undefined;
     from = phraseEnd;
   }
-  const token = valueAfter(b, from, 'digits', 32);
+  let token = valueAfter(b, from, 'digits', 32);
+  // A length hint before the value: `CVV (3 digits): 123`, `cvv 3-digit code 123`.
+  if (token && token.end - token.start === 1) {
+    const hint = digitsHintEnd(b, token.end);
+    if (hint > 0) token = valueAfter(b, hint, 'digits', 32);
+  }
   // A labelled code is reported at 3 or 4 digits whatever the card's brand: Amex cards carry a
   // 3-digit code on the back too, and a mistyped length is still a secret.
   const length = token ? token.end - token.start : 0;
@@ -74,6 +79,14 @@ function keyEnd(b: Uint8Array, start: number): number {
     if (isDigit(b[i]) && !(b[i] === 0x32 && i === start + 3 && !isDigit(b[i + 1]))) return i;
   }
   return end;
+}
+
+/** End of ` digits` / `-digit` after a one-digit length hint ending at `p`, else -1. */
+function digitsHintEnd(b: Uint8Array, p: number): number {
+  const q = b[p] === 0x20 || b[p] === 0x2d ? p + 1 : p;
+  const word = String.fromCharCode(...b.subarray(q, q + 6)).toLowerCase();
+  if (word.startsWith('digits')) return q + 6;
+  return word.startsWith('digit') && !isAlpha(b[q + 5]) ? q + 5 : -1;
 }
 
 /** True when another word (not a card word) or a `[` comes right before `at`, across at most one space. */

@@ -104,7 +104,7 @@ export function expiryGapEnd(b: Uint8Array, from: number): number {
   while (p < limit) {
     const c = b[p]!;
     if (isDigit(c)) return p;
-    if (gapPunct(c)) p++;
+    if (gapPunct(c) || lineBreakAfterColon(b, p)) p++;
     else if (c === 0xc2 && b[p + 1] === 0xa0) p += 2; // NBSP
     else if (c === 0x25 /* % */ && isHexByte(b[p + 1]) && isHexByte(b[p + 2])) p += 3; // %5D, %3D
     else if (isAlpha(c)) {
@@ -118,6 +118,14 @@ export function expiryGapEnd(b: Uint8Array, from: number): number {
   return -1;
 }
 
+/** A line break after a label's colon (`Expiry:\n12/27`, forms and CSV-like dumps). */
+function lineBreakAfterColon(b: Uint8Array, p: number): boolean {
+  if (b[p] !== 0x0a && b[p] !== 0x0d) return false;
+  let q = p;
+  while (q > 0 && (b[q - 1] === 0x20 || b[q - 1] === 0x09 || b[q - 1] === 0x0d)) q--;
+  return b[q - 1] === 0x3a;
+}
+
 /** How far after a key its value may start. */
 const GAP_REACH = 40;
 
@@ -127,7 +135,7 @@ function digitAhead(b: Uint8Array, from: number): boolean {
   for (let p = from; p < limit; p++) {
     const c = b[p]!;
     if (isDigit(c)) return true;
-    if (!(gapPunct(c) || isAlpha(c) || c === 0x25 || c === 0xc2 || c === 0xa0)) return false;
+    if (!(gapPunct(c) || isAlpha(c) || c === 0x25 || c === 0xc2 || c === 0xa0 || lineBreakAfterColon(b, p))) return false;
   }
   return false;
 }

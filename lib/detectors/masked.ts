@@ -13,6 +13,7 @@ import { raw, type RawFinding } from './finding.js';
 import { asciiLower, decodeAt, isAlnum, isDigit, prevStart } from './text.js';
 
 const CARD_TALK = /card|ending|ends in|last ?(?:4|four)|visa|mastercard|amex|discover|account|acct|\bcc\b|\bpan\b/;
+const SOFTWARE_KEY = /(?:license|licence|product|activation|serial|registration)[ _-]?(?:key|code|number|no)?\W*$/;
 const MASKS = new Set([0x2a, 0x78, 0x58, 0x23, 0x2022, 0x25cf]);
 const JOINERS = new Set([0x20, 0x2d, 0x2e]);
 
@@ -80,6 +81,8 @@ export function maskedPanAround(b: Uint8Array, at: number): RawFinding | undefin
   if (/^m{4,11}d{4}$/.test(compact) && compact.length < 12) {
     return CARD_TALK.test(asciiLower(b, Math.max(0, start - 40), start)) ? raw('masked_pan', start, end, 0.8, { masked: true }) : undefined;
   }
+  // A product or license key in the masked layout (`license key XXXX-XXXX-XXXX-1234`) is not a card.
+  if (SOFTWARE_KEY.test(asciiLower(b, Math.max(0, start - 24), start))) return undefined;
   const m = /^(d{0,8})(m{4,17})(d{2,4})$/.exec(compact);
   if (!m || compact.length < 12 || compact.length > 19) return undefined;
   // Visible leading digits must be a plausible issuer prefix for that length.

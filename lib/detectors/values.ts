@@ -50,7 +50,16 @@ export function valueAfter(
       let end = p;
       while (end < b.length && (kind === 'hex' ? isHex(b[end]) : isDigit(b[end]))) end++;
       if (kind === 'digits' && isAlpha(b[end])) return undefined;
-      if (kind === 'hex' && isAlnum(b[end])) return undefined;
+      if (kind === 'hex' && isAlnum(b[end])) {
+        // A filler word that starts with hex letters (`Blk`, `block`): skip the whole word.
+        let w = p;
+        while (isAlpha(b[w])) w++;
+        if (w > p && !isDigit(b[w]) && FILLERS.has(String.fromCharCode(...b.subarray(p, w)).toLowerCase())) {
+          p = w;
+          continue;
+        }
+        return undefined;
+      }
       // A hex token must not be the start of a filler word (`a`, `be`, ...).
       if (kind === 'hex' && !/[0-9]/.test(String.fromCharCode(...b.subarray(p, end)))) {
         const word = String.fromCharCode(...b.subarray(p, end)).toLowerCase();

@@ -6,7 +6,7 @@
  * elements, form brackets, format hints, month names) and the negatives around them.
  */
 import { describe, expect, it } from 'vitest';
-import { expiryAtTrigger, expiryValueAfterKey } from '../../lib/detectors/expiry.js';
+import { expiryAtTrigger, expiryGapEnd, expiryValueAfterKey } from '../../lib/detectors/expiry.js';
 
 /** `[start, end)` of the expiry each `exp` of an ASCII text leads to. */
 function expiries(text: string): [number, number][] {
@@ -38,6 +38,7 @@ describe('expiry values after an exp key', () => {
     ['EXP12/27', [[3, 8]]],
     ['exp 12 27', [[4, 9]]],
     ['exp_mm_yy=1227', [[10, 14]]],
+    ['Card number:\n4111 1111 1111 1111\nExpiry:\n12/27', [[41, 46]]],
   ] as const)('%s', (text, want) => {
     expect(expiries(text)).toEqual(want);
   });
@@ -51,8 +52,16 @@ describe('expiry values after an exp key', () => {
     'token expiry: 3600 seconds',
     'expiry: Decimal 2027',
     'expected 12/27',
+    'interval expired\n2569549 Interconnect',
   ])('reports nothing for %s', (text) => {
     expect(expiries(text)).toEqual([]);
+  });
+
+  it('reads the value after a "valid thru" phrase through the same gap (XML elements)', () => {
+    const b = Buffer.from('<ValidThru>12/27</ValidThru>', 'latin1');
+    const at = expiryGapEnd(b, 10);
+    expect(at).toBe(11);
+    expect(expiryAtTrigger(b, at, true)).toMatchObject({ type: 'expiry', start: 11, end: 16 });
   });
 
   it('only accepts the value at the offset the key leads to', () => {
