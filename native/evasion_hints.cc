@@ -2,10 +2,12 @@
 //
 // Every hint is a non-ASCII code point, and in UTF-8 a well-formed sequence starts only at a lead
 // byte (C2..F4) and holds only continuation bytes after it. So the pass never decodes ASCII: SIMD
-// finds the lead bytes 64 at a time (skipping 256 bytes at once when none has its top bit set, the
-// usual case in logs), and each lead is checked on its own: is a well-formed sequence there, is
-// its code point in a list, and, for invisibles, is the byte before it an ASCII digit (an ASCII
-// byte is always a code point of its own, so "the byte before" is "the code point before").
+// skips 256 bytes at once when none has its top bit set (the usual case in logs), then finds the
+// lead bytes 64 at a time, keeping only leads that begin some listed code point (a config-derived
+// byte set, tested with two PSHUFB nibble lookups), so text in other scripts is skipped as well.
+// Each remaining lead is checked on its own: is a well-formed sequence there, is its code point in
+// a list, and, for invisibles, is the byte before it an ASCII digit (an ASCII byte is always a
+// code point of its own, so "the byte before" is "the code point before").
 // Streams carry only the bytes of a sequence cut by a chunk's end and whether a digit preceded it.
 #include "evasion_hints.h"
 
@@ -52,10 +54,14 @@ inline uint32_t decode(const uint8_t* s, int more) {
 }
 
 // ---- Lead-byte masks, one variant per instruction set --------------------------------------------
-// leads(p): bit i set when p[i] >= 0xC2 (64 bytes). anyHigh(p): some byte of p[0..256) is >= 0x80.
+// leads(p, t): bit i set when p[i] may be a lead in the finder's lead set t (64 bytes): exactly the
+// set with PSHUFB, or every byte >= 0xC2 without it (the scanner checks t.any[] on each one anyway).
+// anyHigh(p): some byte of p[0..256) is >= 0x80.
+
+using LeadTables = EvasionHintFinder::LeadTables;
 
 struct ScalarBytes {
-  static uint64_t leads(const uint8_t* p) {
+  static uint64_t leads(const uint8_t* p, const LeadTables&) {
     uint64_t m = 0;
     for (unsigned i = 0; i < 64; ++i) m |= static_cast<uint64_t>(p[i] >= 0xC2) << i;
     return m;
@@ -74,7 +80,7 @@ struct ScalarBytes {
 #ifdef CARDVEIL_X86
 // SSE2 (every x86-64).
 struct Sse2Bytes {
-  static inline uint64_t leads(const uint8_t* p) {
+  static inline uint64_t leads(const uint8_t* p, const LeadTables&) {
     const __m128i floor = _mm_set1_epi8(static_cast<char>(0xC2));
     uint64_t m = 0;
     for (unsigned i = 0; i < 4; ++i) {
@@ -92,12 +98,18 @@ struct Sse2Bytes {
 };
 
 struct Avx2Bytes {
-  __attribute__((target("avx2"))) static inline uint64_t leads(const uint8_t* p) {
-    const __m256i floor = _mm256_set1_epi8(static_cast<char>(0xC2));
-    const __m256i x0 = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p));
-    const __m256i x1 = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p + 32));
-    const uint32_t m0 = static_cast<uint32_t>(_mm256_movemask_epi8(_mm256_cmpeq_epi8(_mm256_max_epu8(x0, floor), x0)));
-    const uint32_t m1 = static_cast<uint32_t>(_mm256_movemask_epi8(_mm256_cmpeq_epi8(_mm256_max_epu8(x1, floor), x1)));
+  // Byte b is in the set iff low[b & 15] & high[b >> 4] != 0 (high[] is 0 for ASCII nibbles).
+  __attribute__((target("avx2"))) static inline uint32_t inSet(__m256i x, __m256i low, __m256i high) {
+    const __m256i nibble = _mm256_set1_epi8(0x0F);
+    const __m256i bits = _mm256_and_si256(_mm256_shuffle_epi8(low, _mm256_and_si256(x, nibble)),
+                                          _mm256_shuffle_epi8(high, _mm256_and_si256(_mm256_srli_epi16(x, 4), nibble)));
+    return ~static_cast<uint32_t>(_mm256_movemask_epi8(_mm256_cmpeq_epi8(bits, _mm256_setzero_si256())));
+  }
+  __attribute__((target("avx2"))) static inline uint64_t leads(const uint8_t* p, const LeadTables& t) {
+    const __m256i low = _mm256_load_si256(reinterpret_cast<const __m256i*>(t.low));
+    const __m256i high = _mm256_load_si256(reinterpret_cast<const __m256i*>(t.high));
+    const uint32_t m0 = inSet(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(p)), low, high);
+    const uint32_t m1 = inSet(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(p + 32)), low, high);
     return m0 | static_cast<uint64_t>(m1) << 32;
   }
   __attribute__((target("avx2"))) static inline bool anyHigh(const uint8_t* p) {
@@ -110,9 +122,14 @@ struct Avx2Bytes {
 };
 
 struct Avx512Bytes {
-  __attribute__((target("avx512f,avx512bw"))) static inline uint64_t leads(const uint8_t* p) {
+  __attribute__((target("avx512f,avx512bw"))) static inline uint64_t leads(const uint8_t* p, const LeadTables& t) {
+    const __m512i low = _mm512_load_si512(t.low);
+    const __m512i high = _mm512_load_si512(t.high);
+    const __m512i nibble = _mm512_set1_epi8(0x0F);
     const __m512i x = _mm512_loadu_si512(p);
-    return _mm512_cmpge_epu8_mask(x, _mm512_set1_epi8(static_cast<char>(0xC2)));
+    const __m512i bits = _mm512_and_si512(_mm512_shuffle_epi8(low, _mm512_and_si512(x, nibble)),
+                                          _mm512_shuffle_epi8(high, _mm512_and_si512(_mm512_srli_epi16(x, 4), nibble)));
+    return _mm512_test_epi8_mask(bits, bits);
   }
   __attribute__((target("avx512f,avx512bw"))) static inline bool anyHigh(const uint8_t* p) {
     const __m512i a = _mm512_or_si512(_mm512_loadu_si512(p), _mm512_loadu_si512(p + 64));
@@ -138,11 +155,11 @@ class Scanner {
     size_t p = 0;
     while (p + 256 <= n) {
       if (B::anyHigh(d + p)) {
-        for (unsigned k = 0; k < 4; ++k) next = block(d, n, p + 64 * k, B::leads(d + p + 64 * k), next);
+        for (unsigned k = 0; k < 4; ++k) next = block(d, n, p + 64 * k, B::leads(d + p + 64 * k, f_.leads()), next);
       }
       p += 256;
     }
-    for (; p + 64 <= n; p += 64) next = block(d, n, p, B::leads(d + p), next);
+    for (; p + 64 <= n; p += 64) next = block(d, n, p, B::leads(d + p, f_.leads()), next);
     for (size_t q = p > next ? p : next; q < n;) q = d[q] >= 0xC2 ? lead(d, n, q) : q + 1;
     s_.lastWasDigit = isDigit(d[n - 1]);
     s_.base += n;
@@ -160,11 +177,12 @@ class Scanner {
 
   bool afterDigit(const uint8_t* d, size_t q) const { return q > 0 ? isDigit(d[q - 1]) : s_.lastWasDigit; }
 
-  // The byte d[q] >= 0xC2 may start a sequence; returns the offset after what it consumed.
+  // The byte d[q] >= 0xC2 may start a sequence; returns the offset after what it consumed. A lead
+  // outside the lead set cannot begin a hint: skip it (its continuation bytes are no leads).
   size_t lead(const uint8_t* d, size_t n, size_t q) {
     const uint8_t c = d[q];
+    if (!f_.leads().any[c]) return q + 1;
     const int more = continuationCount(c);
-    if (more < 0) return q + 1;
     int k = 1;
     for (; k <= more && q + k < n; ++k) {
       if (!continuationOk(c, static_cast<unsigned>(k), d[q + k])) return q + 1;  // one invalid byte
@@ -259,6 +277,23 @@ EvasionHintFinder::EvasionHintFinder(uint32_t id, std::vector<CodePointRange> di
     : id_(id), digits_(std::move(digits)), invisibles_(std::move(invisibles)), pageOf_(kPages, 0), pages_(1, Page{}) {
   mark(digits_, true);
   mark(invisibles_, false);
+  // UTF-8 lead bytes grow with the code point (C2..DF, then E0..EF, then F0..F4), so a range's
+  // code points begin with every lead from its first's to its last's.
+  auto leadOf = [](uint32_t cp) -> unsigned {
+    return cp < 0x800 ? 0xC0 | (cp >> 6) : cp < 0x10000 ? 0xE0 | (cp >> 12) : 0xF0 | (cp >> 18);
+  };
+  for (const auto* list : {&digits_, &invisibles_}) {
+    for (const CodePointRange& r : *list) {
+      for (unsigned b = leadOf(r.first); b <= leadOf(r.last); ++b) leads_.any[b] = true;
+    }
+  }
+  for (unsigned b = 0x80; b < 0x100; ++b) {
+    if (!leads_.any[b]) continue;
+    for (unsigned copy = 0; copy < 64; copy += 16) leads_.low[copy + (b & 15)] |= static_cast<uint8_t>(1u << ((b >> 4) - 8));
+  }
+  for (unsigned copy = 0; copy < 64; copy += 16) {
+    for (unsigned h = 8; h < 16; ++h) leads_.high[copy + h] = static_cast<uint8_t>(1u << (h - 8));
+  }
 }
 
 void EvasionHintFinder::mark(const std::vector<CodePointRange>& ranges, bool digit) {

@@ -55,6 +55,18 @@ class EvasionHintFinder {
   // more data follows, so a cut sequence is invalid bytes rather than pending.
   void scan(const uint8_t* data, size_t len, EvasionHintState& state, bool final, std::vector<Match>& out) const;
 
+  // The lead bytes (C2..F4) of the listed code points' UTF-8 encodings: any[b] for byte b, and the
+  // same set as two nibble tables for PSHUFB (b is in it iff low[b & 15] & high[b >> 4] != 0),
+  // each 16-byte table repeated 4 times so that a 256- or 512-bit register loads it directly.
+  // Non-ASCII text whose leads are outside the set (most Cyrillic, Greek, CJK ideographs) is
+  // skipped by SIMD as well.
+  struct LeadTables {
+    alignas(64) uint8_t low[64];
+    alignas(64) uint8_t high[64];
+    bool any[256];
+  };
+  const LeadTables& leads() const noexcept { return leads_; }
+
   // Membership bits of a code point: kDigit, kInvisible or both. cp must be <= 0x10FFFF.
   static constexpr uint8_t kDigit = 1;
   static constexpr uint8_t kInvisible = 2;
@@ -78,6 +90,7 @@ class EvasionHintFinder {
   std::vector<CodePointRange> invisibles_;
   std::vector<uint16_t> pageOf_;  // 0x1100 entries: page index per 256 code points
   std::vector<Page> pages_;
+  LeadTables leads_{};
 };
 
 // Per-stream state; offsets are absolute over the stream. The finder must outlive the stream.

@@ -1,6 +1,6 @@
 /**
  * Differential test: the Hyperscan addon and the JavaScript fallback must report IDENTICAL matches
- * for the built-in pattern set (and its card-window pass) on real logs and on generated
+ * for the built-in pattern set (and its card-window and evasion-hint passes) on real logs and on generated
  * card-bearing text, as Buffers and as strings, whole and as line batches, and in streams.
  *
  * Without the addon the test skips locally with the load error as the reason; in CI (`CI` set) it
@@ -20,9 +20,9 @@ const CORPUS = '/work/shared/corpus/loghub';
 const loadError = nativeLoadError();
 const inCi = Boolean(process.env['CI']);
 
-const { patterns, cardWindows } = builtinPatterns();
-const fallback = compileFallback(patterns, { cardWindows });
-const native: Database | undefined = loadError ? undefined : compile(patterns, { cardWindows }, { engine: 'hyperscan' });
+const { patterns, cardWindows, evasionHints } = builtinPatterns();
+const fallback = compileFallback(patterns, { cardWindows, evasionHints });
+const native: Database | undefined = loadError ? undefined : compile(patterns, { cardWindows, evasionHints }, { engine: 'hyperscan' });
 
 /**
  * The first place two flat match lists differ, as text naming the record (for quads) and both
