@@ -73,7 +73,7 @@ function resolve(engine: EngineChoice): NativeAddon | undefined {
 }
 
 /**
- * Compiles patterns (and optionally the card-window pass) into a database.
+ * Compiles patterns (and optionally the card-window and evasion-hint passes) into a database.
  *
  * @throws EngineError `ERR_PATTERN_COMPILE` naming the pattern's id and index,
  *   `ERR_INVALID_ARGUMENT` for a malformed spec, `ERR_NATIVE_UNAVAILABLE` / `ERR_PLATFORM` when
