@@ -183,6 +183,7 @@ class Scanner {
     const uint8_t c = d[q];
     if (!f_.leads().any[c]) return q + 1;
     const int more = continuationCount(c);
+    if (more < 0) return q + 1;  // never in the lead set; kept so a bad table cannot misdecode
     int k = 1;
     for (; k <= more && q + k < n; ++k) {
       if (!continuationOk(c, static_cast<unsigned>(k), d[q + k])) return q + 1;  // one invalid byte
