@@ -5,12 +5,14 @@
  * (atomic rename, mode kept). Gzip in gives gzip out. Every core by default (`--threads`), output
  * order preserved, constant memory.
  */
+import { createWriteStream } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { addSummary, emptySummary, type ScrubSummary } from '../stream/summary.js';
 import type { ScrubFormat } from '../stream/types.js';
+import { isRegularFile } from '../workers/fd-input.js';
 import { ScrubPool } from '../workers/pool.js';
 import { scrubFileParallel, scrubStreamParallel, type ParallelScrubOptions } from '../workers/scrub-file.js';
 import { CliError, toCliError, usage } from './errors.js';
@@ -62,7 +64,12 @@ export async function scrubCommand(argv: string[]): Promise<number> {
       const progress = new Progress({ stream: process.stderr, env: process.env, enabled: !values['no-progress'] });
       let result;
       try {
-        result = await scrubStreamParallel(process.stdin, process.stdout, {
+        // Redirected from or to a file (`< in.log > out.log`), stdin is read by descriptor with
+        // large reads, and stdout written asynchronously (process.stdout writes files
+        // synchronously, on the scrubbing thread).
+        const input = (await isRegularFile(0)) ? 0 : process.stdin;
+        const output = (await isRegularFile(1)) ? createWriteStream('', { fd: 1, autoClose: false }) : process.stdout;
+        result = await scrubStreamParallel(input, output, {
           ...common,
           onProgress: (bytes) => progress.update(bytes, 'stdin'),
         }).finally(() => progress.done());

@@ -7,7 +7,6 @@
  * Reading, scrubbing and writing overlap: the next read is started before the current segment is
  * scrubbed, and a write is awaited only when more than `MAX_PENDING_WRITES` are outstanding.
  */
-import type { FileHandle } from 'node:fs/promises';
 import type { Writable } from 'node:stream';
 import { scrubberCutCheck } from '../stream/cut-check.js';
 import { scrubAfterContext, scrubSegment } from '../stream/scrub-segment.js';
@@ -33,8 +32,14 @@ export interface PipelineOptions extends SegmenterOptions {
   readonly flushIdleMs?: number;
 }
 
+/** An open file, read sequentially (a `FileHandle` is one; see also fd-input.ts). */
+export interface FileSource {
+  readonly fd: number;
+  read(buffer: Buffer, offset: number, length: number, position: null): Promise<{ bytesRead: number }>;
+}
+
 /** Where the bytes come from: an open file (read straight into recycled memory) or any stream. */
-export type ByteSource = FileHandle | AsyncIterable<Uint8Array>;
+export type ByteSource = FileSource | AsyncIterable<Uint8Array>;
 
 export const DEFAULT_FLUSH_IDLE_MS = 100;
 /** Segment writes outstanding before the pipeline waits for the oldest one. */
@@ -126,7 +131,7 @@ export async function scrubInto(source: ByteSource, sink: Writable, options: Pip
   };
 
   try {
-    if (isFileHandle(source)) {
+    if (isFile(source)) {
       let reading = readInto(source, segments);
       for (;;) {
         const bytesRead = await reading;
@@ -181,12 +186,12 @@ export async function scrubInto(source: ByteSource, sink: Writable, options: Pip
   return summary;
 }
 
-function isFileHandle(source: ByteSource): source is FileHandle {
-  return typeof (source as FileHandle).read === 'function' && typeof (source as FileHandle).fd === 'number';
+function isFile(source: ByteSource): source is FileSource {
+  return typeof (source as FileSource).read === 'function' && typeof (source as FileSource).fd === 'number';
 }
 
 /** Reads into the segmenter's free space; resolves with the bytes read (0 at the end). */
-async function readInto(handle: FileHandle, segments: SegmentBuffer): Promise<number> {
+async function readInto(handle: FileSource, segments: SegmentBuffer): Promise<number> {
   const space = segments.space();
   const { bytesRead } = await handle.read(space, 0, space.length, null);
   segments.commit(bytesRead);

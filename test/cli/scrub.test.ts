@@ -1,5 +1,5 @@
 import { once } from 'node:events';
-import { chmodSync, closeSync, mkdirSync, mkdtempSync, openSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, closeSync, mkdirSync, mkdtempSync, openSync, readFileSync, readSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
@@ -211,6 +211,31 @@ describe('cardveil scrub as a filter in a pipeline', { timeout: 180_000 }, () =>
     expect(containsCard(live)).toBe(false);
     expect(live.toString()).not.toContain('4111 1111');
     expect(Buffer.concat(out).equals(scrubber.scrubBuffer(Buffer.from(lines.join(''))).output)).toBe(true);
+  });
+
+  it('reads stdin redirected from a file from its current offset and writes stdout redirected to a file (< in.log > out.log), gzip too', async () => {
+    const run = async (input: Buffer, skip: number): Promise<Buffer> => {
+      const inFile = join(dir, 'redirect.in');
+      const outFile = join(dir, 'redirect.out');
+      writeFileSync(inFile, input);
+      writeFileSync(outFile, '');
+      const inFd = openSync(inFile, 'r');
+      const outFd = openSync(outFile, 'w');
+      readSync(inFd, Buffer.alloc(skip), 0, skip, null); // a shell may have consumed part of stdin already
+      const child = spawnCli(['scrub', '-q', '--threads', '2'], [inFd, outFd, 'pipe']);
+      closeSync(inFd);
+      closeSync(outFd);
+      let stderr = '';
+      child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+      const [code] = (await once(child, 'close')) as [number | null];
+      expect({ code, stderr }).toEqual({ code: 0, stderr: '' });
+      return readFileSync(outFile);
+    };
+    const big = Buffer.concat(Array.from({ length: 2000 }, () => SAMPLE)); // several segments
+    expect((await run(big, 0)).equals(scrubber.scrubBuffer(big).output)).toBe(true);
+    const rest = SAMPLE.subarray(SAMPLE.indexOf(0x0a) + 1);
+    expect((await run(SAMPLE, SAMPLE.indexOf(0x0a) + 1)).equals(scrubber.scrubBuffer(rest).output)).toBe(true);
+    expect(gunzipSync(await run(gzipSync(SAMPLE), 0)).equals(expected)).toBe(true);
   });
 
   it('reports CPU time and peak memory in --report', async () => {
