@@ -25,6 +25,7 @@ export type * from './detectors/types.js';
 
 // Engine.
 export { compile, deserialize, activeEngine, nativeLoadError, scanRecords, EngineError, NativeDatabase } from './engine/index.js';
+export { codePointRanges } from './engine/evasion-hints.js';
 export type { EngineSelection } from './engine/index.js';
 export type * from './engine/types.js';
 
