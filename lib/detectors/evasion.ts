@@ -55,6 +55,7 @@ const LOOKALIKES: ReadonlyMap<number, number> = new Map([
   [0x2800, -1], // braille pattern blank
   [0x0000, -1], // NUL (UTF-16 text read as bytes)
   [0x0008, -1], // backspace
+  [0x001b, -1], // an ANSI escape sequence (`ESC[31m`), decoded whole by decodeEscaped
 ]);
 
 /**
@@ -68,7 +69,7 @@ export function lookalikeSeparatorCodePoints(): number[] {
   return [...LOOKALIKES.keys()].filter((cp) => cp >= 0x80).sort((x, y) => x - y);
 }
 
-/** The ASCII look-alike separators (vertical tab, form feed, NUL, backspace): evasion places after a digit. */
+/** The ASCII look-alike separators (NUL, backspace, vertical tab, form feed, ESC of an ANSI colour code): evasion places after a digit. */
 export function asciiLookalikeSeparators(): number[] {
   return [...LOOKALIKES.keys()].filter((cp) => cp < 0x80).sort((x, y) => x - y);
 }
@@ -143,6 +144,11 @@ function decodeEscaped(b: Uint8Array, i: number): [number, number] {
       if (low >= 0xdc00 && low <= 0xdfff) return [0x10000 + ((v - 0xd800) << 10) + (low - 0xdc00), 12];
     }
     if (v >= 0) return [v, 6];
+  } else if (c === 0x1b && b[i + 1] === 0x5b /* [ */) {
+    // An ANSI control sequence (colours between the groups: `4111\u001b[0m1111`): ESC [ params final.
+    let p = i + 2;
+    while (p - i < 16 && ((b[p]! >= 0x30 && b[p]! <= 0x3f) || b[p] === 0x20)) p++;
+    if (b[p] !== undefined && b[p]! >= 0x40 && b[p]! <= 0x7e) return [0x1b, p + 1 - i];
   } else if (c === 0x5c && b[i + 1] === 0x78 /* x */) {
     const v = hexValue(b, i + 2, 2);
     if (v >= 0) return [v, 4];
@@ -158,6 +164,7 @@ function material(c: number): boolean {
     (c >= 0x30 && c <= 0x39) ||
     c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d ||
     c === 0x0b || c === 0x0c || c === 0x00 || c === 0x08 || // look-alike separators
+    c === 0x1b || c === 0x5b || c === 0x6d || // ANSI colour codes (`ESC[31m`)
     c === 0x2d || c === 0x2e || c === 0x2f || c === 0x5f ||
     c === 0x25 || c === 0x26 || c === 0x23 || c === 0x3b || c === 0x5c ||
     c === 0x75 || c === 0x55 || c === 0x78 || c === 0x58 ||

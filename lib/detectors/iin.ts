@@ -135,6 +135,8 @@ export const IIN_TABLE: readonly IinRange[] = [
   row('uatp', '1', '1', [15], 'UATP'),
   // Others: Dankort, InstaPayment, InterPayment, LankaPay, Borica, UzCard, Humo.
   row('other', '5019', '5019', [16], 'Dankort'),
+  row('other', '5610', '5610', [16], 'Wikipedia: Payment card number (Australian BankCard, retired 2006)'),
+  row('other', '560221', '560225', [16], 'Wikipedia: Payment card number (Australian BankCard, retired 2006)'),
   row('other', '637', '639', [16], 'InstaPayment'),
   row('other', '636', '636', L16_19, 'InterPayment'),
   row('other', '357111', '357111', [16], 'LankaPay'),

@@ -61,6 +61,11 @@ describe('look-alike separators between the groups of a PAN', () => {
     expect(pansThroughNormalisation(halves)).toEqual([[4, bytesOf('pay 41111111\u280011111111'), 'visa']]);
   });
 
+  it('drops ANSI colour codes between the groups (coloured terminal output)', () => {
+    const text = 'card \u001b[31m4111\u001b[0m1111\u001b[31m1111\u001b[0m1111';
+    expect(pansThroughNormalisation(text)).toEqual([[10, bytesOf(text), 'visa']]);
+  });
+
   it('keeps an identifier an identifier after normalisation', () => {
     expect(pansThroughNormalisation('order_id=4111\u16801111\u16801111\u16801111')).toEqual([]);
   });
@@ -68,6 +73,6 @@ describe('look-alike separators between the groups of a PAN', () => {
   it('lists the look-alikes for the evasion-place triggers: non-ASCII for the hint pass, ASCII controls apart', () => {
     expect(lookalikeSeparatorCodePoints()).toContain(0x1680);
     expect(lookalikeSeparatorCodePoints().every((cp) => cp >= 0x80)).toBe(true);
-    expect(asciiLookalikeSeparators()).toEqual([0x00, 0x08, 0x0b, 0x0c]);
+    expect(asciiLookalikeSeparators()).toEqual([0x00, 0x08, 0x0b, 0x0c, 0x1b]);
   });
 });
