@@ -528,7 +528,7 @@ function isStandaloneSlice(shape: Shape, before: Neighbour[], after: Neighbour[]
   // A multi-group card after one short number (`seat 12 4111 1111 1111 1111`), or followed by a date
   // (`4111 1111 1111 1111 2024-01-02 10:00`).
   const tail = after.length === 0 || isExpiryCvvTail(after.map((n) => n.text), false);
-  if (shape.groups.length >= 3 && before.length === 1 && before[0]!.digits <= 3 && before[0]!.gap.every((c) => WHITESPACE.has(c)) && tail) return true;
+  if (shape.groups.length >= 3 && isShortNumberBefore(before) && tail) return true;
   if (shape.groups.length >= 3 && before.length === 0 && isDateTail(after)) return true;
   // What follows a card in forms and dumps: its expiry, then maybe its CVV (`12/27 123`, `/1227/123`).
   if (before.length === 0 && isExpiryCvvTail(after.map((n) => n.text), brandOf(shape.digits) === 'amex')) return true;
@@ -546,6 +546,16 @@ function isExpiryCvvTail(groups: readonly string[], amex: boolean): boolean {
   if (n === 0) return false;
   const rest = groups.slice(n);
   return rest.length === 0 || (rest.length === 1 && cvv(rest[0]));
+}
+
+/**
+ * The run before a multi-group card is one short number (`seat 12`) or a local phone number
+ * (`555 0100`: 3 then 4 digits), joined by whitespace: not more groups of the same card number.
+ */
+function isShortNumberBefore(before: readonly Neighbour[]): boolean {
+  const white = (n: Neighbour) => n.gap.every((c) => WHITESPACE.has(c));
+  if (before.length === 1) return before[0]!.digits <= 3 && white(before[0]!);
+  return before.length === 2 && before[0]!.digits === 4 && before[1]!.digits === 3 && white(before[0]!) && white(before[1]!);
 }
 
 /** A date after a card: `YYYY-MM-DD` (or `/`, `.`), after whitespace, maybe followed by a time. */
