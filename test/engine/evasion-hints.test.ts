@@ -14,7 +14,7 @@ import { builtinPatterns, invisibleCodePoints, scriptDigitCodePoints } from '../
 import { sortTriples } from '../../lib/engine/card-windows.js';
 import { codePointRanges, findEvasionHints } from '../../lib/engine/evasion-hints.js';
 import { compileFallback, deserializeFallback } from '../../lib/engine/fallback.js';
-import { compile, deserialize, nativeLoadError } from '../../lib/engine/index.js';
+import { compile, deserialize, nativeLoadError, scanRecords } from '../../lib/engine/index.js';
 import type { Database, EvasionHintConfig } from '../../lib/engine/types.js';
 import { byteToken, listed, sparseBytes, stringToken, unlisted, utf8 } from './fixtures/evasion-inputs.js';
 
@@ -289,6 +289,21 @@ function engineSuite(name: string, make: (config: EvasionHintConfig) => Database
       // Card window [4, 20); U+200B after the PAN's last digit: hint [20, 21) and pattern 60 [19, 21);
       // ２ [21, 22); again '1' U+200B: hint [26, 27), pattern 60 [25, 27). By end, then id, then start.
       expect(Array.from(both.scan(text))).toEqual([10, -1, 3, 1, 4, 20, 50, 20, 21, 60, 19, 21, 50, 21, 22, 50, 26, 27, 60, 25, 27]);
+    });
+
+    it('reports hints per record in scanBatch and scanRecords, and in scanAsync', async () => {
+      const records = ['4\u200b1', 'x', '１2', '', '2\u{e0001}٣'].map((r) => Buffer.from(r, 'utf8'));
+      const expected: number[] = [];
+      records.forEach((r, k) => {
+        const found = hints(r, builtin);
+        for (let i = 0; i < found.length; i += 3) expected.push(k, found[i]!, found[i + 1]!, found[i + 2]!);
+      });
+      expect(expected.length / 4).toBe(4);
+      expect(Array.from(db.scanBatch(records))).toEqual(expected);
+      const joined = Buffer.concat(records);
+      const ends = new Uint32Array(records.map((_, k) => records.slice(0, k + 1).reduce((n, r) => n + r.length, 0)));
+      expect(Array.from(scanRecords(db, joined, ends))).toEqual(expected);
+      expect(Array.from(await db.scanAsync(joined))).toEqual(hints(joined, builtin));
     });
 
     it('behaves exactly as before when compiled without evasionHints', () => {
