@@ -9,18 +9,18 @@
  * reach it depends on the fsync policy:
  *
  * - `fsync: always`: every record is written and fsynced before `append` returns.
- * - `fsync: never` (default): records are queued and written together, in one `write`, at the end
- *   of the current event-loop turn (`setImmediate`), as soon as 64 KB are queued, on `flush()`,
- *   `close()`, and when the process exits. One write per record cost more than the rest of a
+ * - `fsync: never` (default): records are batched and written together, in one `write`, at the
+ *   end of the current event-loop turn (`setImmediate`), when the next record would overflow the
+ *   64 KB batch, on `flush()`, `close()`, and when the process exits. One write per record cost more than the rest of a
  *   4 KB prompt's evaluation outside the detector; one per batch is a fraction of a microsecond per
  *   record. The gateway and the middleware call `flush()` (through `AuditLogger.end`) before they
  *   answer, so a request's record is in the file before its response leaves.
  *
  * What a crash can lose with `fsync: never`: a process killed by a signal (SIGKILL, the OOM
- * killer, a native crash) loses the records queued in the current turn: at most 64 KB, records of
+ * killer, a native crash) loses the records batched in the current turn: at most 64 KB, records of
  * direct `evaluate()` calls that already returned (never a gateway request that was answered). An
  * OS crash or power loss loses what the OS had not yet written back, as before. A write error
- * fails closed: the queued records are lost and counted in the error, and every later `append`
+ * fails closed: the batched records are lost and counted in the error, and every later `append`
  * throws `ERR_AUDIT_WRITE` (so the chain blocks) until the trail is reopened, which resumes from
  * the last record on disk or refuses a torn one.
  *
@@ -49,15 +49,18 @@ export interface AuditTrailOptions {
 }
 
 const TAIL_READ = 64 * 1024;
-/** Queued bytes that trigger a write without waiting for the end of the turn. */
+/**
+ * Size of the batch buffer: a record that does not fit triggers a write without waiting for the
+ * end of the turn. 64 KB: one write per ~110 records; larger writes cost more than their share here.
+ */
 const BATCH_BYTES = 64 * 1024;
 
-/** Trails with queued records, written by the `exit` handler if the process ends first. */
-const queuedTrails = new Set<AuditTrail>();
+/** Trails with batched records, written by the `exit` handler if the process ends first. */
+const batchedTrails = new Set<AuditTrail>();
 let exitHookInstalled = false;
 
 function flushAtExit(): void {
-  for (const trail of queuedTrails) {
+  for (const trail of batchedTrails) {
     try {
       trail.flush();
     } catch {
@@ -110,9 +113,13 @@ export class AuditTrail {
   private readonly rotateBytes: number;
   private readonly time: () => string;
   private fd: number | undefined;
-  /** Sealed lines not yet written, and their byte length. */
-  private queue: string[] = [];
-  private queuedBytes = 0;
+  /**
+   * Sealed lines not yet written, encoded as they are sealed into one reused buffer: the write
+   * at the end of the turn is then only the system call (no join, no encoding, no garbage).
+   */
+  private readonly batch = Buffer.allocUnsafe(BATCH_BYTES);
+  private batchBytes = 0;
+  private batchRecords = 0;
   private flushScheduled = false;
   /** Set by a failed write: every later append and flush throws it. */
   private failure: AuditError | undefined;
@@ -183,7 +190,7 @@ export class AuditTrail {
   }
 
   /**
-   * Seals one record and queues it for writing (written now with `fsync: always`). Returns it.
+   * Seals one record and batches it for writing (written now with `fsync: always`). Returns it.
    * @throws AuditError `ERR_AUDIT_CLOSED`, `ERR_AUDIT_WRITE` (the caller must fail closed).
    */
   append(entry: AuditEntry): AuditRecord {
@@ -216,49 +223,62 @@ export class AuditTrail {
     const text = `${line}\n`;
     const length = Buffer.byteLength(text, 'utf8');
     if (this.rotateBytes > 0 && this.size > 0 && this.size + length > this.rotateBytes) {
-      this.flush(); // the queued records belong to the file being rotated out
+      this.flush(); // the batched records belong to the file being rotated out
       try {
         this.rotate();
       } catch (error) {
         throw this.fail(error, 0);
       }
     }
-    this.queue.push(text);
-    this.queuedBytes += length;
+    if (this.batchBytes + length > BATCH_BYTES) this.flush(); // make room
+    if (length > BATCH_BYTES) {
+      this.writeOut(Buffer.from(text, 'utf8'), 1); // a record larger than the batch goes on its own
+    } else {
+      this.batch.write(text, this.batchBytes, 'utf8');
+      this.batchBytes += length;
+      this.batchRecords += 1;
+    }
     this.size += length;
     this.seq = record.seq;
     this.prev = hash;
     record.hash = hash; // last key, as in the line
-    if (this.fsyncEach || this.queuedBytes >= BATCH_BYTES) this.flush();
-    else this.scheduleFlush();
+    if (this.fsyncEach) this.flush();
+    else if (this.batchBytes > 0) this.scheduleFlush();
     return record;
   }
 
   /**
-   * Writes the queued records now (and fsyncs them with `fsync: always`). The gateway calls it
+   * Writes the batched records now (and fsyncs them with `fsync: always`). The gateway calls it
    * before answering a request; call it before reading the trail in the same turn.
    * @throws AuditError `ERR_AUDIT_WRITE` (now or from an earlier failed write).
    */
   flush(): void {
     if (this.failure !== undefined) throw this.failure;
-    if (this.queue.length === 0 || this.fd === undefined) return;
-    const count = this.queue.length;
-    const length = this.queuedBytes;
-    const text = count === 1 ? this.queue[0]! : this.queue.join('');
-    this.queue = [];
-    this.queuedBytes = 0;
-    queuedTrails.delete(this);
+    if (this.fd === undefined) return;
+    const bytes = this.batchBytes;
+    const records = this.batchRecords;
+    this.batchBytes = 0;
+    this.batchRecords = 0;
+    batchedTrails.delete(this);
+    if (bytes > 0) this.writeOut(this.batch.subarray(0, bytes), records);
+  }
+
+  /** Writes `bytes` (holding `records` sealed records) at the end of the file, fsynced with `fsync: always`. */
+  private writeOut(bytes: Buffer, records: number): void {
     try {
-      // Written as a string: Node encodes it straight into the write call, no Buffer per batch.
-      const written = writeSync(this.fd, text, null, 'utf8');
-      if (written < length) {
-        // A regular file takes it all in one write; a short write is finished from the bytes.
-        const rest = Buffer.from(text, 'utf8');
-        for (let at = written; at < length; ) at += writeSync(this.fd, rest, at, length - at);
-      }
-      if (this.fsyncEach) fsyncSync(this.fd);
+      // A regular file takes it all in one write; the loop covers a short write anyway.
+      for (let at = 0; at < bytes.length; ) at += writeSync(this.fd!, bytes, at, bytes.length - at);
     } catch (error) {
-      throw this.fail(error, count);
+      throw this.fail(error, records);
+    }
+    if (this.fsyncEach) this.sync(records);
+  }
+
+  private sync(records: number): void {
+    try {
+      fsyncSync(this.fd!);
+    } catch (error) {
+      throw this.fail(error, records);
     }
   }
 
@@ -275,7 +295,7 @@ export class AuditTrail {
   private scheduleFlush(): void {
     if (this.flushScheduled) return;
     this.flushScheduled = true;
-    queuedTrails.add(this);
+    batchedTrails.add(this);
     if (!exitHookInstalled) {
       exitHookInstalled = true;
       process.on('exit', flushAtExit);
@@ -310,8 +330,8 @@ export class AuditTrail {
   }
 
   /**
-   * Writes what is queued, flushes to the device and closes. Idempotent.
-   * @throws AuditError `ERR_AUDIT_WRITE` when queued records could not be written (the file is closed anyway).
+   * Writes what is batched, flushes to the device and closes. Idempotent.
+   * @throws AuditError `ERR_AUDIT_WRITE` when batched records could not be written (the file is closed anyway).
    */
   close(): void {
     if (this.fd === undefined) return;
@@ -321,8 +341,9 @@ export class AuditTrail {
     } finally {
       closeSync(this.fd);
       this.fd = undefined;
-      this.queue = [];
-      queuedTrails.delete(this);
+      this.batchBytes = 0;
+      this.batchRecords = 0;
+      batchedTrails.delete(this);
     }
   }
 }

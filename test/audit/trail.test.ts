@@ -128,19 +128,33 @@ describe('AuditTrail writes (batching and durability)', () => {
     expect(await verifyTrail(path)).toMatchObject({ ok: true, records: 3 });
   });
 
-  it('writes without waiting for the turn once 64 KB are queued, and on flush()', () => {
+  it('writes without waiting for the turn when the 64 KB batch is full, and on flush()', () => {
     const path = join(mkdtempSync(join(tmpdir(), 'cardveil-audit-')), 'a.jsonl');
     const trail = new AuditTrail({ path, now: fixedNow });
     let n = 0;
     while (size(path) === 0) trail.append(entry(++n));
-    const written = lines(path).length;
-    expect(written).toBe(n);
-    expect(size(path)).toBeGreaterThanOrEqual(64 * 1024);
-    trail.append(entry(++n));
-    expect(lines(path)).toHaveLength(written);
+    // Record n did not fit: the n - 1 before it went out in one write, n waits in the next batch.
+    expect(lines(path)).toHaveLength(n - 1);
+    expect(size(path)).toBeLessThanOrEqual(64 * 1024);
+    expect(size(path) + 600).toBeGreaterThan(64 * 1024);
     trail.flush();
     expect(lines(path)).toHaveLength(n);
     trail.close();
+  });
+
+  it('writes a record larger than the batch on its own, in order, and keeps the chain', async () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'cardveil-audit-')), 'a.jsonl');
+    const trail = new AuditTrail({ path, now: fixedNow });
+    const reasons = Array.from({ length: 4000 }, (_, i) => `link:reason_code_${i}`); // ~100 KB
+    trail.append(entry(1));
+    const big = trail.append(entry(2, { reasons }));
+    trail.append(entry(3));
+    trail.close();
+    const written = lines(path).map((l) => JSON.parse(l) as { seq: number; reasons: string[] });
+    expect(written.map((r) => r.seq)).toEqual([1, 2, 3]);
+    expect(written[1]!.reasons).toEqual(reasons);
+    expect(big.seq).toBe(2);
+    expect(await verifyTrail(path)).toMatchObject({ ok: true, records: 3 });
   });
 
   it('with fsync always, every record is in the file when append returns', () => {
