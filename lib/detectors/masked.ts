@@ -46,11 +46,15 @@ function kindAt(b: Uint8Array, i: number): number {
 export function maskedPanAround(b: Uint8Array, at: number): RawFinding | undefined {
   // Walk left to the token start: token characters, joiners only between them.
   let start = at;
+  let tokens = 0;
   while (start > 0) {
     const p = prevStart(b, start);
     const c = kindAt(b, p);
-    if (c === DIGIT || c === MASK) start = p;
-    else if (c === JOINER && p > 0) {
+    if (c === DIGIT || c === MASK) {
+      start = p;
+      // More than 19 digits and masks is never one masked PAN (`3552 3534 3375 **** 3515 …`).
+      if (++tokens > 19) return undefined;
+    } else if (c === JOINER && p > 0) {
       const c2 = kindAt(b, prevStart(b, p));
       if (c2 === DIGIT || c2 === MASK) start = p;
       else break;
@@ -60,11 +64,13 @@ export function maskedPanAround(b: Uint8Array, at: number): RawFinding | undefin
   while (kindAt(b, start) === JOINER) start += 1;
   let end = at;
   let layout = '';
+  let count = 0;
   for (let i = start; i < b.length; ) {
     const cl = classAt(b, i);
     const c = cl >> 3;
     const len = cl & 7;
     if (c === DIGIT || c === MASK) {
+      if (++count > 19) return undefined;
       layout += c === DIGIT ? 'd' : 'm';
       i += len;
       end = i;
