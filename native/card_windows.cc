@@ -3,14 +3,14 @@
 // Every window begins at a group start, so the pass is organised by start:
 // 1. A block filter classifies 64 bytes at a time (SIMD) into digits, ASCII separators and bytes
 //    >= 0x80, and turns them into bit masks over the block's digits (PEXT): which digit begins a
-//    group, ends a group, or begins a new run. Joined with the next block's masks, one shift
-//    answers "does the run go on for 11 more digits" for every start at once; the AVX-512
-//    variant also answers "does a length the first two digits may issue end on a group end"
-//    for all 64 byte lanes at once (VPMULTISHIFTQB). In logs almost every block has no start
-//    left, so almost every byte is seen only by SIMD and a few dozen mask operations.
-// 2. The starts left are checked one by one (first two digits, group ends) and the few that
-//    survive are walked exactly as the reference defines windows (windowsFrom), as are all
-//    starts near bytes >= 0x80 (multi-byte separators).
+//    group, ends a group, or begins a new run. Joined with the next block's masks, a few shifts
+//    answer "does the run go on for 11 more digits" for every start at once. In logs two blocks
+//    in three have no start left, so most bytes are seen only by SIMD and a few dozen mask
+//    operations.
+// 2. The starts left are checked one by one: their first two digits and the group ends give the
+//    lengths a window may have, and each of those is checked (Luhn, issuer range). Starts near
+//    bytes >= 0x80 (multi-byte separators), before a track 2 separator, or whose run may reach
+//    past the next block are walked exactly as the reference defines windows (windowsFrom).
 // 3. A byte-at-a-time state machine (idle / in a group / in a gap), resumable at any byte,
 //    carries the run open at the end of a write into the next one (a separator's UTF-8 bytes
 //    may be split across writes); it keeps only the run's last 32 digits and groups, as a
@@ -146,7 +146,6 @@ struct PortableBits {
 
 // Portable classifier: a 256-entry table. Used where no SIMD path exists.
 struct ScalarClassifier : PortableBits {
-  static constexpr bool kLaneFilter = false;
   static Masks classify(const uint8_t* p) {
     static const auto table = [] {
       struct T { uint8_t cls[256]; } t{};
@@ -167,7 +166,6 @@ struct ScalarClassifier : PortableBits {
 #ifdef CARDVEIL_X86
 // SSE2 (every x86-64): compares, no PSHUFB.
 struct Sse2Classifier : PortableBits {
-  static constexpr bool kLaneFilter = false;
   static inline uint32_t digits16(__m128i x) {
     const __m128i ge0 = _mm_cmpeq_epi8(_mm_max_epu8(x, _mm_set1_epi8('0')), x);
     const __m128i le9 = _mm_cmpeq_epi8(_mm_min_epu8(x, _mm_set1_epi8('9')), x);
@@ -198,7 +196,6 @@ struct Sse2Classifier : PortableBits {
 };
 
 struct Avx2Classifier {
-  static constexpr bool kLaneFilter = false;
   __attribute__((target("bmi2"))) static inline uint64_t pext(uint64_t x, uint64_t m) { return _pext_u64(x, m); }
   __attribute__((target("bmi2"))) static inline uint64_t pdep(uint64_t x, uint64_t m) { return _pdep_u64(x, m); }
   __attribute__((target("avx2"))) static inline Masks classify(const uint8_t* p) {
@@ -229,90 +226,6 @@ struct Avx2Classifier {
   }
 };
 
-// AVX-512 (BW, VBMI, VBMI2): the same nibble classifier on 64 bytes at once, and a lane filter
-// that rules out, for all 64 byte lanes at once, the group starts no window can begin at.
-struct Tables64 {
-  alignas(64) uint8_t low[64];
-  alignas(64) uint8_t high[64];
-  alignas(64) uint8_t iota[64];  // 0, 1, ..., 63
-  alignas(64) uint8_t tens[64];  // 10 * v for a digit value v
-  constexpr Tables64() : low{}, high{}, iota{}, tens{} {
-    for (unsigned i = 0; i < 64; ++i) {
-      low[i] = kLowNibbles[i % 16];  // PSHUFB looks up within each 128-bit lane
-      high[i] = kHighNibbles[i % 16];
-      iota[i] = static_cast<uint8_t>(i);
-      tens[i] = static_cast<uint8_t>(i < 10 ? 10 * i : 0);
-    }
-  }
-};
-constexpr Tables64 kTables64{};
-
-#define CARDVEIL_AVX512 __attribute__((target("avx512f,avx512bw,avx512vbmi,avx512vbmi2")))
-
-struct Avx512Classifier {
-  static constexpr bool kLaneFilter = true;
-  __attribute__((target("bmi2"))) static inline uint64_t pext(uint64_t x, uint64_t m) { return _pext_u64(x, m); }
-  __attribute__((target("bmi2"))) static inline uint64_t pdep(uint64_t x, uint64_t m) { return _pdep_u64(x, m); }
-  CARDVEIL_AVX512 static inline Masks classify(const uint8_t* p) {
-    const __m512i low = _mm512_load_si512(kTables64.low);
-    const __m512i high = _mm512_load_si512(kTables64.high);
-    const __m512i nibble = _mm512_set1_epi8(0x0F);
-    const __m512i x = _mm512_loadu_si512(p);
-    const __m512i c = _mm512_and_si512(_mm512_shuffle_epi8(low, _mm512_and_si512(x, nibble)),
-                                       _mm512_shuffle_epi8(high, _mm512_and_si512(_mm512_srli_epi16(x, 4), nibble)));
-    return Masks{_mm512_movepi8_mask(c), _mm512_testn_epi8_mask(c, c), _mm512_movepi8_mask(x)};
-  }
-
-  // Lane i: the 8 bits of mask from bit k[i] + offset on (wrapping around past bit 63).
-  CARDVEIL_AVX512 static inline __m512i bitsFrom(__m512i k, __m512i mask, int offset) {
-    return _mm512_maskz_multishift_epi64_epi8(~__mmask64{0}, _mm512_add_epi8(k, _mm512_set1_epi8(static_cast<char>(offset))), mask);
-  }
-
-  // The group starts (startBytes) of the ASCII block src[0..64) that may begin a window or a
-  // suffix window; src[64] is the next byte. ends, breaks, known, closed: the joined digit masks
-  // (see Joined). table[i]: the lengths (bit n - 12) that first digits i / 10, i % 10 may issue;
-  // table[100 + v]: those of a first digit v whatever the second. A superset: the caller checks
-  // each survivor exactly. Lane i holds k, the digit index of byte i; VPMULTISHIFTQB gives each
-  // lane the 8 bits of a joined mask that start at digit k + offset.
-  CARDVEIL_AVX512 static inline uint64_t laneFilter(const uint8_t* src, uint64_t digit, uint64_t startBytes,
-                                                    uint64_t ends, uint64_t breaks, unsigned known, bool closed,
-                                                    const uint8_t* table) {
-    const __m512i k = _mm512_maskz_expand_epi8(digit, _mm512_load_si512(kTables64.iota));
-    const __m512i e = _mm512_set1_epi64(static_cast<long long>(ends));
-    const __m512i b = _mm512_set1_epi64(static_cast<long long>(breaks));
-    // The run holds digits k..k+11 (no break among k+1..k+11).
-    const __mmask64 run12 = _mm512_testn_epi8_mask(_mm512_or_si512(bitsFrom(k, b, 1), bitsFrom(k, b, 4)),
-                                                   _mm512_set1_epi8(-1));
-    // k's group has 13+ digits (no group end among k..k+11): it may have suffix windows.
-    const __mmask64 long13 = _mm512_testn_epi8_mask(_mm512_or_si512(bitsFrom(k, e, 0), bitsFrom(k, e, 4)),
-                                                    _mm512_set1_epi8(-1));
-    // Bit i: a (12 + i)-digit window from k ends on a group end, with no run break inside.
-    const __m512i brk = bitsFrom(k, b, 12);
-    const __m512i inRun = _mm512_xor_si512(brk, _mm512_sub_epi8(brk, _mm512_set1_epi8(1)));
-    const __m512i shape = _mm512_and_si512(bitsFrom(k, e, 11), inRun);
-    // The lengths the first two digits issue: table[10 * d0 + d1], or table[100 + d0] when the
-    // second digit is in a later group.
-    const __m512i zero = _mm512_set1_epi8('0');
-    const __m512i v0 = _mm512_sub_epi8(_mm512_loadu_si512(src), zero);
-    const __m512i v1 = _mm512_sub_epi8(_mm512_loadu_si512(src + 1), zero);
-    const __mmask64 pair = _mm512_cmplt_epu8_mask(v1, _mm512_set1_epi8(10));
-    const __m512i index = _mm512_mask_blend_epi8(
-        pair, _mm512_add_epi8(v0, _mm512_set1_epi8(100)),
-        _mm512_add_epi8(_mm512_maskz_permutexvar_epi8(~__mmask64{0}, v0, _mm512_load_si512(kTables64.tens)), v1));
-    const __m512i issued = _mm512_permutex2var_epi8(_mm512_loadu_si512(table), index, _mm512_loadu_si512(table + 64));
-    const __mmask64 fits = _mm512_test_epi8_mask(shape, issued);
-    // Lanes whose windows may reach past the known digits (or whose bits wrap around): keep.
-    // Open runs begin at or after the last break; 45 + 19 = 64 bits are all a lane can read.
-    unsigned from = 45;
-    if (!closed) {
-      const unsigned lastBreak = breaks != 0 ? 63 - static_cast<unsigned>(__builtin_clzll(breaks)) : 0;
-      const unsigned reach = known > kMaxPanDigits ? known - kMaxPanDigits : 0;
-      from = std::max(lastBreak, reach);
-    }
-    const __mmask64 unknown = _mm512_cmpge_epu8_mask(k, _mm512_set1_epi8(static_cast<char>(from < 45 ? from : 45)));
-    return startBytes & ((run12 & (fits | long13)) | unknown);
-  }
-};
 #endif
 
 }  // namespace
@@ -329,13 +242,17 @@ inline uint64_t shiftRight(uint64_t x, unsigned s) { return s < 64 ? x >> s : 0;
 // ("compressed" by PEXT): bit j is the block's j-th digit, so that counting digits is shifting.
 struct Block {
   uint64_t digit = 0;   // byte mask: '0'..'9'
-  uint64_t sep = 0;     // byte mask: an ASCII separator
   uint64_t high = 0;    // byte mask: >= 0x80 (perhaps part of a Unicode separator)
-  uint64_t startBytes = 0;  // byte mask: a group begins here (before the scan limit)
   uint64_t starts = 0;  // digit mask: the digit begins a group (and lies before the scan limit)
-  uint64_t ends = 0;    // digit mask: the digit ends a group
+  uint64_t ends = 0;    // digit mask: the digit ends a group (the last byte: as if nothing followed)
   uint64_t breaks = 0;  // digit mask: the digit begins a group not joined to the digit before it
   unsigned count = 0;   // digits in the block
+  // For the next block: byte masks "a non-digit" and "a non-digit after a non-digit" (~0 before
+  // the first block: nothing before it joins), and whether the gap at the end is already too long
+  // or holds a byte that is no separator.
+  uint64_t other = ~uint64_t{0};
+  uint64_t other2 = ~uint64_t{0};
+  bool brokenGap = false;
 };
 
 // Digit masks of a block and the next one, joined: bit k is the k-th digit of the two.
@@ -437,7 +354,7 @@ inline void CardWindowScanner::scanBlocks(const uint8_t* d, size_t from, size_t 
   for (size_t p = from; p < to; p += 64) {
     const Block next = block<C>(d, p + 64, n, cur, to);
     if ((cur.high | next.high) != 0) {
-      for (uint64_t s = cur.startBytes; s != 0; s &= s - 1) windowsFrom(d, p + ctz(s), n);
+      for (uint64_t s = C::pdep(cur.starts, cur.digit); s != 0; s &= s - 1) windowsFrom(d, p + ctz(s), n);
     } else {
       candidates<C>(d, p, cur, next, n);
     }
@@ -458,6 +375,7 @@ template <class C>
 inline Block CardWindowScanner::block(const uint8_t* d, size_t p, size_t n, const Block& prev, size_t to) {
   Block b;
   if (p >= n) return b;
+  if (p >= to) to = p;  // no start from here on (the masks still serve the blocks before)
   Masks m;
   if (n - p >= 64) {
     m = C::classify(d + p);
@@ -468,23 +386,26 @@ inline Block CardWindowScanner::block(const uint8_t* d, size_t p, size_t n, cons
   }
   b.digit = m.digit;
   b.high = m.high;
-  b.sep = ~(m.digit | m.breaker | m.high);
-  // Bit i of before(x, k): byte i - k has the property (from the previous block when i < k).
+  // Bit i of before(x, px, k): bit i - k of x, or of the previous block's px when i < k.
   const auto before = [](uint64_t x, uint64_t px, unsigned k) { return x << k | px >> (64 - k); };
-  const uint64_t d1 = before(b.digit, prev.digit, 1), d2 = before(b.digit, prev.digit, 2);
-  const uint64_t d3 = before(b.digit, prev.digit, 3), d4 = before(b.digit, prev.digit, 4);
-  const uint64_t s1 = before(b.sep, prev.sep, 1), s2 = before(b.sep, prev.sep, 2);
-  const uint64_t s3 = before(b.sep, prev.sep, 3);
-  const uint64_t nextDigit = p + 64 < n && isDigit(d[p + 64]) ? uint64_t{1} << 63 : 0;
-  const uint64_t groupStarts = b.digit & ~d1;
-  const uint64_t groupEnds = b.digit & ~((b.digit >> 1) | nextDigit);
-  // A group joins the run of the digit before it across a gap of 1 to 3 ASCII separators.
-  const uint64_t joined = s1 & (d2 | (s2 & (d3 | (s3 & d4))));
-  const uint64_t limit = to <= p ? 0 : to - p >= 64 ? ~uint64_t{0} : (uint64_t{1} << (to - p)) - 1;
-  b.startBytes = groupStarts & limit;
-  b.starts = C::pext(b.startBytes, b.digit);
+  b.other = ~b.digit;
+  const uint64_t other1 = before(b.other, prev.other, 1);  // the byte before is no digit
+  b.other2 = b.other & other1;
+  const uint64_t other4 = b.other2 & before(b.other2, prev.other2, 2);  // 4th non-digit in a row
+  const uint64_t groupStarts = b.digit & other1;
+  const uint64_t groupEnds = b.digit & ~(b.digit >> 1);
+  // A gap joins two groups when it is 1 to 3 ASCII separators. Bytes that break it: a 4th
+  // non-digit in a row, a breaker, a byte >= 0x80 (blocks with those are walked exactly). Adding
+  // them to the non-digit mask carries out of each gap holding one into the digit after it.
+  const uint64_t poison = other4 | m.breaker | m.high;
+  const uint64_t sum = b.other + poison;
+  const uint64_t carried = sum + static_cast<uint64_t>(prev.brokenGap);
+  b.brokenGap = (sum < b.other) | (carried < sum);
+  uint64_t starts = groupStarts;
+  if (to - p < 64) starts &= (uint64_t{1} << (to - p)) - 1;  // to - p is 0 past `to`
+  b.starts = C::pext(starts, b.digit);
   b.ends = C::pext(groupEnds, b.digit);
-  b.breaks = C::pext(groupStarts & ~joined, b.digit);
+  b.breaks = C::pext(carried & groupStarts, b.digit);
   b.count = popcount(b.digit);
   return b;
 }
@@ -497,36 +418,26 @@ template <class C>
 inline void CardWindowScanner::candidates(const uint8_t* d, size_t p, const Block& cur, const Block& next, size_t n) {
   Joined j;
   j.known = cur.count + next.count < 64 ? cur.count + next.count : 64;
-  j.ends = cur.ends | shiftLeft(next.ends, cur.count);
+  // cur's last byte, a digit followed by one, does not end a group after all. (Neither might
+  // next's: check() treats that digit as unknown.)
+  const uint64_t goesOn = (cur.digit >> 63) & next.digit & 1;
+  j.ends = (cur.ends & ~(goesOn << ((cur.count - 1) & 63))) | shiftLeft(next.ends, cur.count);
   j.breaks = cur.breaks | shiftLeft(next.breaks, cur.count);
   // No digit in next's last 4 bytes: no run goes on past next (a gap is at most 3 bytes), so the
   // digit after the known ones, wherever it is, begins a new run.
-  j.closed = j.known < 64 && (next.digit >> 60) == 0;
-  if (j.closed) j.breaks |= uint64_t{1} << j.known;
-  if constexpr (C::kLaneFilter) {
-    // Most starts are ruled out in SIMD, all lanes at once; the survivors are checked one by one.
-    alignas(64) uint8_t buf[128];
-    const uint8_t* src = d + p;
-    if (n - p < 65) {
-      std::memset(buf, 0, sizeof buf);
-      std::memcpy(buf, d + p, n - p);
-      src = buf;
-    }
-    for (uint64_t lanes = C::laneFilter(src, cur.digit, cur.startBytes, j.ends, j.breaks, j.known, j.closed, f_.lengthTable_); lanes != 0; lanes &= lanes - 1) {
-      const unsigned i = ctz(lanes);
-      check(d, p + i, popcount(cur.digit & ((uint64_t{1} << i) - 1)), j, n);
-    }
-  } else {
-    // Bit k of within11: a run break among digits k+1..k+11 (a 12-digit window cannot start at k).
-    const uint64_t r1 = j.breaks >> 1;
-    const uint64_t r2 = r1 | (r1 >> 1);
-    const uint64_t r4 = r2 | (r2 >> 2);
-    const uint64_t r8 = r4 | (r4 >> 4);
-    const uint64_t within11 = r8 | (r2 >> 8) | (r1 >> 10);
-    for (uint64_t starts = cur.starts & ~within11; starts != 0; starts &= starts - 1) {
-      const unsigned k = ctz(starts);
-      check(d, p + ctz(C::pdep(uint64_t{1} << k, cur.digit)), k, j, n);
-    }
+  j.closed = (j.known < 64) & ((next.digit >> 60) == 0);  // & not &&: no branch to mispredict
+  j.breaks |= static_cast<uint64_t>(j.closed) << (j.known & 63);
+  // Bit k of within11: a run break among digits k+1..k+11 (a 12-digit window cannot start at k).
+  const uint64_t r1 = j.breaks >> 1;
+  const uint64_t r2 = r1 | (r1 >> 1);
+  const uint64_t r4 = r2 | (r2 >> 2);
+  const uint64_t r8 = r4 | (r4 >> 4);
+  const uint64_t within11 = r8 | (r2 >> 8) | (r1 >> 10);
+  const uint64_t starts = cur.starts & ~within11;
+  if (starts == 0) return;  // two blocks in three in logs
+  for (uint64_t rest = starts; rest != 0; rest &= rest - 1) {
+    const unsigned k = ctz(rest);
+    check(d, p + ctz(C::pdep(uint64_t{1} << k, cur.digit)), k, j, n);
   }
 }
 
@@ -535,8 +446,8 @@ inline void CardWindowScanner::candidates(const uint8_t* d, size_t p, const Bloc
 void CardWindowScanner::check(const uint8_t* d, size_t a, unsigned k, const Joined& j, size_t n) {
   const uint64_t after = shiftRight(j.breaks, k + 1);  // bit i: digit k + 1 + i begins a new run
   const uint64_t fromK = j.ends >> k;                  // bit i: digit k + i ends a group
-  // Windows may reach digits past the known ones: walk.
-  if (fromK == 0 || (after == 0 && k + kMaxPanDigits > j.known)) {
+  // Windows may reach the last known digit (perhaps not a group end) or past it: walk.
+  if (fromK == 0 || (after == 0 && k + kMaxPanDigits >= j.known)) {
     windowsFrom(d, a, n);
     return;
   }
@@ -547,9 +458,25 @@ void CardWindowScanner::check(const uint8_t* d, size_t a, unsigned k, const Join
   const uint32_t issued = group > 1 ? f_.prefix2_[first * 10 + (d[a + 1] - '0')] : f_.prefix1_[first];
   const unsigned longest = run < kMaxPanDigits ? run : kMaxPanDigits;
   const uint64_t lengths = (fromK << 1) & issued & ((uint64_t{2} << longest) - 1);
-  // Suffix windows: a group of 13+ digits right before '=' or 'D'.
-  const bool suffix = group > kMinPanDigits && a + group < n && (d[a + group] == '=' || d[a + group] == 'D');
-  if (lengths != 0 || suffix) windowsFrom(d, a, n);
+  // Suffix windows: a group of 13+ digits right before '=' or 'D'. Rare: walk.
+  if (group > kMinPanDigits && a + group < n && (d[a + group] == '=' || d[a + group] == 'D')) {
+    windowsFrom(d, a, n);
+    return;
+  }
+  if (lengths == 0) return;
+  // The window digits and where each ends (the bytes from a are digits and ASCII separators).
+  const unsigned most = 63 - static_cast<unsigned>(__builtin_clzll(lengths));
+  uint8_t w[kMaxPanDigits + 1];
+  size_t end[kMaxPanDigits + 1];
+  for (size_t i = a, c = 0; c < most; ++i) {
+    w[c] = static_cast<uint8_t>(d[i] - '0');
+    end[c] = i + 1;
+    c += isDigit(d[i]);
+  }
+  for (uint64_t l = lengths; l != 0; l &= l - 1) {
+    const unsigned len = ctz(l);
+    if (f_.windowPasses(w, len)) emit(a, end[len - 1]);
+  }
 }
 
 namespace {
@@ -709,10 +636,6 @@ namespace {
 using ScanFn = void (*)(CardWindowScanner&, const uint8_t*, size_t, bool);
 
 #ifdef CARDVEIL_X86
-__attribute__((target("avx512f,avx512bw,avx512vbmi,avx512vbmi2,bmi2,popcnt"), flatten)) void scanAvx512(CardWindowScanner& s, const uint8_t* d,
-                                                                            size_t n, bool final) {
-  s.scan<Avx512Classifier>(d, n, final);
-}
 __attribute__((target("avx2,bmi2,popcnt"), flatten)) void scanAvx2(CardWindowScanner& s, const uint8_t* d,
                                                               size_t n, bool final) {
   s.scan<Avx2Classifier>(d, n, final);
@@ -728,7 +651,7 @@ void scanScalar(CardWindowScanner& s, const uint8_t* d, size_t n, bool final) {
 }
 #endif
 
-// The tests build with CARDVEIL_CARD_WINDOWS_FORCE_{AVX2,SSE2,SCALAR} to check every variant here.
+// The tests build with CARDVEIL_CARD_WINDOWS_FORCE_{SSE2,SCALAR} to check every variant here.
 ScanFn pickScan() {
 #if !defined(CARDVEIL_X86) || defined(CARDVEIL_CARD_WINDOWS_FORCE_SCALAR)
   return scanScalar;
@@ -736,14 +659,9 @@ ScanFn pickScan() {
   return scanSse2;
 #else
   __builtin_cpu_init();
-  const bool bmi2 = __builtin_cpu_supports("bmi2") && __builtin_cpu_supports("popcnt");
-#ifndef CARDVEIL_CARD_WINDOWS_FORCE_AVX2
-  if (bmi2 && __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
-      __builtin_cpu_supports("avx512vbmi") && __builtin_cpu_supports("avx512vbmi2")) {
-    return scanAvx512;
+  if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("bmi2") && __builtin_cpu_supports("popcnt")) {
+    return scanAvx2;
   }
-#endif
-  if (bmi2 && __builtin_cpu_supports("avx2")) return scanAvx2;
   return scanSse2;
 #endif
 }
@@ -757,7 +675,7 @@ void scanChunk(CardWindowScanner& s, const uint8_t* d, size_t n, bool final) {
 // ---- Finder: configuration and lookup tables ----------------------------------------------------
 
 CardWindowFinder::CardWindowFinder(uint32_t id, std::vector<IssuerRangeC> ranges)
-    : id_(id), ranges_(std::move(ranges)), prefix2_{}, prefix1_{}, lengthTable_{} {
+    : id_(id), ranges_(std::move(ranges)), prefix2_{}, prefix1_{} {
   // For each length n and first two digits, keep the ranges that could match: some digit string
   // of the range's width starting with those two digits lies in [from, to]. That holds only if
   // lo <= to and hi >= from, lo and hi being those two digits padded with 0s and 9s (for widths
@@ -785,15 +703,13 @@ CardWindowFinder::CardWindowFinder(uint32_t id, std::vector<IssuerRangeC> ranges
   }
   // A one-digit first group: the second digit is the next group's first, whatever it is.
   for (unsigned two = 0; two < 100; ++two) prefix1_[two / 10] |= prefix2_[two];
-  for (unsigned i = 0; i < 110; ++i) {
-    lengthTable_[i] = static_cast<uint8_t>((i < 100 ? prefix2_[i] : prefix1_[i - 100]) >> kMinPanDigits);
-  }
 }
 
 bool CardWindowFinder::windowPasses(const uint8_t* w, unsigned n) const {
   if (!((prefix2_[w[0] * 10u + w[1]] >> n) & 1)) return false;
-  unsigned sum = 0;
-  for (unsigned r = 0; r < n; ++r) sum += (r & 1) ? kDoubled[w[n - 1 - r]] : w[n - 1 - r];
+  // Luhn, two digits a step from the last: the last one as is, the one before it doubled.
+  unsigned sum = n & 1 ? w[0] : 0;
+  for (unsigned r = n & 1; r < n; r += 2) sum += kDoubled[w[r]] + w[r + 1];
   return sum % 10 == 0 && issued(w, n);
 }
 

@@ -56,9 +56,6 @@ class CardWindowFinder {
   uint32_t prefix2_[100];
   // prefix1_[d0]: the union of prefix2_[d0 * 10 + d1] over d1 (when d1 is not known yet).
   uint32_t prefix1_[10];
-  // The same as bytes (bit n - 12 for length n) for the AVX-512 lane filter: [0, 100) prefix2_,
-  // [100, 110) prefix1_, the rest 0.
-  alignas(64) uint8_t lengthTable_[128];
   // candidates_[n - 12][d0 * 10 + d1]: indexes of those ranges.
   std::vector<uint32_t> candidates_[8][100];
 };
