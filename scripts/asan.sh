@@ -22,7 +22,8 @@ export LD_PRELOAD="$libasan"
 export ASAN_OPTIONS="detect_leaks=0:abort_on_error=1:halt_on_error=1:detect_stack_use_after_return=0"
 export CARDVEIL_ADDON_PATH="$PWD/build-asan/Release/cardveil.node"
 npx vitest run test/engine/native-compile.test.ts test/engine/native-scan.test.ts \
-  test/engine/native-stream.test.ts test/engine/native-limits.test.ts test/engine/workers.test.ts "$@"
+  test/engine/native-stream.test.ts test/engine/native-limits.test.ts test/engine/workers.test.ts \
+  test/engine/evasion-hints.test.ts test/engine/differential.test.ts "$@"
 
 # The garbage-collection churn (finalizers of abandoned databases, streams and async scans) runs
 # directly, one round of warm-up plus two: native-memory.test.ts's RSS bound means nothing under
