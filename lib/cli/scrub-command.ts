@@ -57,8 +57,9 @@ export async function scrubCommand(argv: string[]): Promise<number> {
   const cpuAtStart = process.cpuUsage();
   const files: FileReport[] = [];
   const totals = emptySummary();
-  const pool = threads > 1 ? new ScrubPool(scrubber, { threads }) : undefined;
-  const common: ParallelScrubOptions = { scrubber, format, ...(pool ? { pool } : { threads: 1 }) };
+  // N threads: N - 1 workers and this thread, which scrubs its share between reads and writes.
+  const pool = threads > 1 ? new ScrubPool(scrubber, { threads: threads - 1 }) : undefined;
+  const common: ParallelScrubOptions = { scrubber, format, ...(pool ? { pool, shareMainThread: true } : { threads: 1 }) };
   try {
     if (positionals.length === 0) {
       const progress = new Progress({ stream: process.stderr, env: process.env, enabled: !values['no-progress'] });

@@ -8,6 +8,11 @@ export interface ScrubTask {
   readonly format: ScrubFormat;
 }
 
+/** Asks a worker to exit once idle (see ScrubPool.close). */
+export interface StopMessage {
+  readonly stop: true;
+}
+
 export type ScrubReply =
   | {
       readonly id: number;

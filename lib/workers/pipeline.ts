@@ -21,6 +21,12 @@ export interface PipelineOptions extends SegmenterOptions {
   readonly scrubber: BufferScrubber;
   /** Scrub segments on these workers (output order is preserved). */
   readonly pool?: ScrubPool;
+  /**
+   * With a pool: the calling thread scrubs one segment in every `pool.threads + 1` itself, so N
+   * scrubbing threads take N - 1 workers (each costs a start-up and its memory) and the calling
+   * thread, otherwise mostly waiting on I/O, does its share.
+   */
+  readonly shareMainThread?: boolean;
   readonly format?: ScrubFormat;
   /** Called after each segment is written, with input bytes consumed so far. */
   readonly onProgress?: (bytesIn: number) => void;
@@ -65,7 +71,9 @@ const IDLE = Symbol('idle');
 export async function scrubInto(source: ByteSource, sink: Writable, options: PipelineOptions): Promise<ScrubSummary> {
   const { scrubber, pool } = options;
   const format = options.format ?? 'text';
-  const maxInFlight = pool ? 2 * pool.threads : 0;
+  const share = pool && options.shareMainThread === true ? pool.threads + 1 : 0;
+  const maxInFlight = pool ? 2 * (pool.threads + (share > 0 ? 1 : 0)) : 0;
+  let submitted = 0;
   const segments = new SegmentBuffer(scrubberCutCheck(scrubber), { ...options, spares: maxInFlight + MAX_PENDING_WRITES + 2 });
   const summary = emptySummary();
   const inFlight: InFlight[] = [];
@@ -114,13 +122,14 @@ export async function scrubInto(source: ByteSource, sink: Writable, options: Pip
     if (carry > 0) {
       // After an idle cut (slow input): scrubbed here, with the context it carries.
       result = Promise.resolve({ ...scrubAfterContext(scrubber, segment, carry, format), memory: segment.buffer });
-    } else if (pool) {
+    } else if (pool && (share === 0 || submitted % share !== 0)) {
       result = pool.run(segment, format, { transfer: true }); // the memory comes back with the result
       result.catch(() => {}); // observed in writeOldest; avoids an unhandled rejection meanwhile
     } else {
       const memory = segment.buffer;
       result = Promise.resolve({ ...scrubSegment(scrubber, segment, format), memory });
     }
+    submitted++;
     inFlight.push({ bytesIn, result });
     while (inFlight.length > maxInFlight) await writeOldest();
   };

@@ -15,7 +15,10 @@ import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { StreamError } from '../stream/errors.js';
 import type { ScrubFormat, ScrubOutcome } from '../stream/types.js';
-import type { ScrubReply, ScrubTask } from './messages.js';
+import type { ScrubReply, ScrubTask, StopMessage } from './messages.js';
+
+/** A worker that has not exited this long after being asked to stop is terminated. */
+const STOP_TIMEOUT_MS = 30_000;
 
 /** What the pool needs from the main thread's Scrubber. */
 export interface WorkerDataSource {
@@ -42,6 +45,8 @@ interface Pending {
 export class ScrubPool {
   readonly threads: number;
   readonly #workers: Worker[] = [];
+  /** Resolves when the worker has exited, whenever that happens (before or after close). */
+  readonly #exited = new Map<Worker, Promise<void>>();
   readonly #idle: Worker[] = [];
   readonly #queue: Pending[] = [];
   readonly #running = new Map<Worker, Pending>();
@@ -73,6 +78,7 @@ export class ScrubPool {
       worker.on('exit', (code) => {
         if (!this.#closed) this.#fail(new Error(`worker exited with code ${code}`));
       });
+      this.#exited.set(worker, new Promise((resolve) => worker.once('exit', () => resolve())));
       this.#workers.push(worker);
       this.#idle.push(worker);
     }
@@ -95,14 +101,23 @@ export class ScrubPool {
     });
   }
 
-  /** Stops all workers. Pending runs reject with ERR_POOL_CLOSED. */
+  /**
+   * Stops all workers. Pending runs reject with ERR_POOL_CLOSED.
+   *
+   * Each worker is asked to stop and exits at its next idle moment: after the segment it is
+   * scrubbing, or once it has finished starting. `worker.terminate()` instead stops a thread
+   * wherever it is, and one stopped inside the native addon (loading the database, scanning)
+   * aborted the whole process (SIGABRT, "terminate called after throwing Napi::Error"): seen
+   * when `| head` closed stdout mid-scrub and when a run ended before a worker finished starting.
+   * `terminate()` remains the fallback for a worker that does not exit within 30 s.
+   */
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
     const error = new StreamError('ERR_POOL_CLOSED', 'The scrub pool is closed');
     for (const pending of [...this.#running.values(), ...this.#queue.splice(0)]) pending.reject(error);
     this.#running.clear();
-    await Promise.all(this.#workers.map((worker) => worker.terminate()));
+    await Promise.all(this.#workers.map((worker) => stopWorker(worker, this.#exited.get(worker)!)));
   }
 
   #dispatch(): void {
@@ -137,6 +152,18 @@ export class ScrubPool {
       cause instanceof StreamError ? cause : new StreamError('ERR_WORKER', `A scrub worker failed: ${(cause as Error).message}`, { cause });
     for (const pending of [...this.#running.values(), ...this.#queue.splice(0)]) pending.reject(this.#failure);
     this.#running.clear();
+  }
+}
+
+/** Asks a worker to exit when idle; resolves once it has (at once if it already had). */
+async function stopWorker(worker: Worker, exited: Promise<void>): Promise<void> {
+  const stop: StopMessage = { stop: true };
+  worker.postMessage(stop);
+  const timer = setTimeout(() => void worker.terminate(), STOP_TIMEOUT_MS);
+  try {
+    await exited;
+  } finally {
+    clearTimeout(timer);
   }
 }
 

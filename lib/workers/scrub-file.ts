@@ -26,10 +26,15 @@ export interface ParallelScrubOptions extends SegmenterOptions {
   readonly scrubber?: BufferScrubber & WorkerDataSource;
   readonly pack?: ScrubberCreateOptions['pack'];
   readonly engine?: ScrubberCreateOptions['engine'];
-  /** Worker threads; 1 scrubs on the calling thread. Default `os.availableParallelism()`. */
+  /**
+   * Scrubbing threads, the calling thread included (it takes its share of segments, next to
+   * `threads - 1` workers); 1 scrubs on the calling thread only. Default `os.availableParallelism()`.
+   */
   readonly threads?: number;
   /** A pool to reuse across calls (then `threads` is ignored and the pool is left open). */
   readonly pool?: ScrubPool;
+  /** With `pool`: the calling thread scrubs one segment in every `pool.threads + 1` too. */
+  readonly shareMainThread?: boolean;
   readonly format?: ScrubFormat;
   /** Read size of gzip input (plain files are read a segment at a time). Default 1 MiB. */
   readonly readBytes?: number;
@@ -109,12 +114,13 @@ export async function scrubStreamParallel(
 }
 
 function scrubSource(source: ByteSource, gzip: boolean, output: Writable, options: ParallelScrubOptions): Promise<ParallelScrubOutcome> {
-  return withPool(options, async (scrubber, pool) => {
+  return withPool(options, async (scrubber, pool, ownPool) => {
     const run = (sink: Writable): Promise<ScrubSummary> =>
       scrubInto(source, sink, {
         ...options,
         scrubber,
         ...(pool ? { pool } : {}),
+        ...(ownPool ? { shareMainThread: true } : {}),
       });
     if (!gzip) return { ...(await run(output)), gzip };
     const compressor = createGzip();
@@ -135,7 +141,7 @@ async function isGzip(file: FileHandle): Promise<boolean> {
 
 async function withPool<T>(
   options: ParallelScrubOptions,
-  body: (scrubber: BufferScrubber, pool: ScrubPool | undefined) => Promise<T>,
+  body: (scrubber: BufferScrubber, pool: ScrubPool | undefined, ownPool: boolean) => Promise<T>,
 ): Promise<T> {
   const scrubber =
     options.scrubber ??
@@ -143,12 +149,12 @@ async function withPool<T>(
       ...(options.pack !== undefined ? { pack: options.pack } : {}),
       ...(options.engine !== undefined ? { engine: options.engine } : {}),
     });
-  if (options.pool) return body(scrubber, options.pool);
+  if (options.pool) return body(scrubber, options.pool, false);
   const threads = options.threads ?? availableParallelism();
-  if (threads === 1) return body(scrubber, undefined);
-  const pool = new ScrubPool(scrubber, { threads });
+  if (threads === 1) return body(scrubber, undefined, false);
+  const pool = new ScrubPool(scrubber, { threads: threads - 1 }); // this thread is the N-th
   try {
-    return await body(scrubber, pool);
+    return await body(scrubber, pool, true);
   } finally {
     await pool.close();
   }

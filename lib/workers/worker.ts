@@ -5,13 +5,17 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { Scrubber } from '../scrub.js';
 import { scrubSegment } from '../stream/scrub-segment.js';
-import { ownedBytes, type ScrubReply, type ScrubTask } from './messages.js';
+import { ownedBytes, type ScrubReply, type ScrubTask, type StopMessage } from './messages.js';
 
 const port = parentPort;
 if (!port) throw new Error('lib/workers/worker.ts must run in a worker thread');
 const scrubber = Scrubber.fromWorkerData((workerData as { scrubber: Parameters<typeof Scrubber.fromWorkerData>[0] }).scrubber);
 
-port.on('message', (task: ScrubTask) => {
+port.on('message', (task: ScrubTask | StopMessage) => {
+  if ('stop' in task) {
+    port.close(); // nothing else keeps this thread alive: it exits between tasks, never mid-scan
+    return;
+  }
   let reply: ScrubReply;
   let transfer: ArrayBuffer[] = [];
   try {
