@@ -46,7 +46,8 @@ Options:
       --pack FILE        policy pack (YAML); default: the built-in pack
       --format FORMAT    text (default) or jsonl (string values scrubbed, lines stay valid JSON)
       --engine ENGINE    auto (default), hyperscan or javascript
-      --threads N        worker threads (default: all cores); 1 scrubs on the main thread
+      --threads N        scrubbing threads (default: all cores): N-1 workers and the main
+                         thread; 1 scrubs on the main thread only
       --report FILE      write a JSON report (per file and per finding type)
       --ignore-file FILE extra gitignore-style patterns for directory inputs
       --no-ignore        do not read .cardveilignore in directory inputs
