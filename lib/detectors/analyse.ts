@@ -15,6 +15,7 @@ import { choosePans, judgeWindow, type PanCandidate } from './pan.js';
 import { PATTERN_ID as ID, FIRST_CUSTOM_ID } from './patterns.js';
 import { pinAfterKeyword } from './pin.js';
 import { parseTrack1, parseTrack2 } from './track.js';
+import { emvTag5aPan, iso8583Field2Pan } from './payment-fields.js';
 import { confirmCvvKey, confirmExpiry, confirmExpiryPhrase, confirmPin, evasionPlaces, Keyword, type KeywordSink } from './triggers.js';
 import { isDigit } from './text.js';
 import type { CardBrand, FindingType, Sensitivity } from './types.js';
@@ -125,6 +126,8 @@ export function analyse(b: Uint8Array, matches: Float64Array, ctx: AnalysisConte
   const evasion = (place: number): void => {
     evasionTriggers.push(place);
   };
+  /** PANs parsed from payment-message fields (EMV tag 5A, ISO 8583 field 2). */
+  const fieldPans: RawFinding[] = [];
   const customMatches = new Map<number, [number, number][]>();
   const maskedSeen = new Set<string>();
   let trackSeparator = -1;
@@ -182,6 +185,22 @@ export function analyse(b: Uint8Array, matches: Float64Array, ctx: AnalysisConte
       case ID.evasionBackslash:
         evasionPlaces(b, end - 1, evasion);
         break;
+      case ID.evasionControl:
+        evasionTriggers.push(end - 1);
+        break;
+      case ID.emvTag5a: {
+        const f = emvTag5aPan(b, end - (b[end - 2] === 0x20 ? 4 : 3));
+        if (f) fieldPans.push(f);
+        break;
+      }
+      case ID.iso8583Field2: {
+        // The value follows the label after up to four of ` `, `:`, `=`.
+        let at = end;
+        while (at < end + 4 && (b[at] === 0x20 || b[at] === 0x3a || b[at] === 0x3d)) at++;
+        const f = iso8583Field2Pan(b, at);
+        if (f) fieldPans.push(f);
+        break;
+      }
       default:
         if (id >= FIRST_CUSTOM_ID) {
           const list = customMatches.get(id) ?? [];
@@ -197,6 +216,7 @@ export function analyse(b: Uint8Array, matches: Float64Array, ctx: AnalysisConte
       if (!pans.some((p) => p.start < c.end && c.start < p.end)) pans.push(panFinding(c, true));
     }
   }
+  for (const f of fieldPans) if (!pans.some((p) => p.start < f.end && f.start < p.end)) pans.push(f);
   pans.sort((x, y) => x.start - y.start);
   found.push(...pans);
   // Expiry and CVV right after a PAN.

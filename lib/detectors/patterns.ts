@@ -23,6 +23,7 @@
  */
 import { codePointRanges } from '../engine/evasion-hints.js';
 import type { CardWindowConfig, EvasionHintConfig, PatternSpec } from '../engine/types.js';
+import { lookalikeSeparatorCodePoints } from './evasion.js';
 import { issuerRanges } from './iin.js';
 import { codePointsWhere, utf8Alternation } from './utf8-classes.js';
 
@@ -59,6 +60,13 @@ export const PATTERN_ID = {
   evasionPercent: 53,
   /** A backslash: `\uXXXX` and `\x3N` escapes (confirmed in TS). */
   evasionBackslash: 54,
+  /** An ASCII digit followed by NUL, backspace, VT, FF or ESC (an ANSI colour code between digit
+   * groups): an evasion place. */
+  evasionControl: 55,
+  /** `5A0`, `5A 0`: EMV tag 5A (the application PAN) and the first digit of its length, in hex. */
+  emvTag5a: 60,
+  /** `DE2`, `DE002`, `F002`, `field 2`, `[002]`: the label of ISO 8583 field 2 (the PAN, LLVAR). */
+  iso8583Field2: 61,
 } as const;
 
 /** Ids from here up belong to custom DLP patterns, then blocked terms (see detector.ts). */
@@ -126,6 +134,9 @@ export function builtinPatterns(): BuiltinPatterns {
     { id: PATTERN_ID.evasionAmpersand, expression: '&' },
     { id: PATTERN_ID.evasionPercent, expression: '%' },
     { id: PATTERN_ID.evasionBackslash, expression: '\\\\' },
+    { id: PATTERN_ID.evasionControl, expression: '[0-9][\\x00\\x08\\x0b\\x0c\\x1b]' },
+    { id: PATTERN_ID.emvTag5a, expression: '5a0|5a 0', flags: { caseless: true } },
+    { id: PATTERN_ID.iso8583Field2, expression: 'de2|de002|f002|field 2|\\[002\\]', flags: { caseless: true } },
   ];
   cached = {
     patterns,
@@ -133,7 +144,8 @@ export function builtinPatterns(): BuiltinPatterns {
     evasionHints: {
       id: PATTERN_ID.evasionHint,
       digits: codePointRanges(scriptDigitCodePoints()),
-      invisibles: codePointRanges(invisibleCodePoints()),
+      // Look-alike separators (Ogham space, U+2028, fullwidth hyphen…) are evasion places too.
+      invisibles: codePointRanges([...invisibleCodePoints(), ...lookalikeSeparatorCodePoints()]),
     },
   };
   return { ...cached, patterns: [...patterns] };

@@ -8,6 +8,7 @@
  * instead, by reading a few bytes. Each function mirrors one former regular expression exactly; the
  * test (test/detectors/triggers.test.ts) holds them to those expressions on random input.
  */
+import { expiryGapEnd, expiryValueAfterKey } from './expiry.js';
 import { isDigit, isHex } from './text.js';
 
 /** What a confirmed trigger asks the detectors to look at. */
@@ -93,19 +94,20 @@ export function confirmCvvKey(b: Uint8Array, end: number, short: boolean, emit: 
   if (!short || isKeywordWord(b, end - 3, end)) emit(Keyword.cvv, end);
 }
 
-/** `exp[a-z_ ]{0,16}[:="'#/ \t.-]{0,4}[0-9]` from the hit of `exp` ending at `end`; reports the end past the digit. */
+/**
+ * `exp` ending at `end` when it is an expiry key (`exp`, `expiry`, `expMonth`, `EXP12/27`, not
+ * `export`) with a value after it (expiry.ts reads the key and the gap); reports the end past the
+ * value's first character.
+ */
 export function confirmExpiry(b: Uint8Array, end: number, emit: KeywordSink): void {
-  const digitEnd = digitAfter(b, end, expiryWordByte, 16, expiryPunct);
-  if (digitEnd >= 0) emit(Keyword.expiry, digitEnd);
+  const at = expiryValueAfterKey(b, end);
+  if (at >= 0) emit(Keyword.expiry, at + 1);
 }
 
-/**
- * `(?:valid|good)[ _-]?(?:thru|through|until|till|to)` (the literal ending at `end`) then
- * `[a-z ]{0,8}[:="' \t.-]{0,4}[0-9]`; reports the end past the digit.
- */
+/** "valid thru"… (the literal ending at `end`) with a value after it; reports the end past its first character. */
 export function confirmExpiryPhrase(b: Uint8Array, end: number, emit: KeywordSink): void {
-  const digitEnd = digitAfter(b, end, phraseWordByte, 8, phrasePunct);
-  if (digitEnd >= 0) emit(Keyword.expiryPhrase, digitEnd);
+  const at = expiryGapEnd(b, end);
+  if (at >= 0) emit(Keyword.expiryPhrase, at + 1);
 }
 
 /**

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { lookalikeSeparatorCodePoints } from '../../lib/detectors/evasion.js';
 import { builtinPatterns, invisibleCodePoints, scriptDigitCodePoints } from '../../lib/detectors/patterns.js';
 import { Detector } from '../../lib/detectors/detector.js';
 
@@ -7,11 +8,11 @@ function expand(ranges: readonly (readonly [number, number])[]): number[] {
 }
 
 describe('the built-in evasion-hint configuration', () => {
-  it('covers exactly the non-ASCII decimal digits and the invisible characters', () => {
+  it('covers exactly the non-ASCII decimal digits, the invisible characters and the look-alike separators', () => {
     const { evasionHints } = builtinPatterns();
     expect(scriptDigitCodePoints().length).toBeGreaterThan(600);
     expect(expand(evasionHints.digits)).toEqual([...scriptDigitCodePoints()].sort((x, y) => x - y));
-    expect(expand(evasionHints.invisibles)).toEqual([...invisibleCodePoints()].sort((x, y) => x - y));
+    expect(expand(evasionHints.invisibles)).toEqual([...new Set([...invisibleCodePoints(), ...lookalikeSeparatorCodePoints()])].sort((x, y) => x - y));
   });
 
   it.each(['hyperscan', 'javascript'] as const)('lets the %s detector find a PAN in the digits of every script block', (engine) => {
