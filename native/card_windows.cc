@@ -418,10 +418,6 @@ template <class C>
 inline void CardWindowScanner::candidates(const uint8_t* d, size_t p, const Block& cur, const Block& next, size_t n) {
   Joined j;
   j.known = cur.count + next.count < 64 ? cur.count + next.count : 64;
-  // cur's last byte, a digit followed by one, does not end a group after all. (Neither might
-  // next's: check() treats that digit as unknown.)
-  const uint64_t goesOn = (cur.digit >> 63) & next.digit & 1;
-  j.ends = (cur.ends & ~(goesOn << ((cur.count - 1) & 63))) | shiftLeft(next.ends, cur.count);
   j.breaks = cur.breaks | shiftLeft(next.breaks, cur.count);
   // No digit in next's last 4 bytes: no run goes on past next (a gap is at most 3 bytes), so the
   // digit after the known ones, wherever it is, begins a new run.
@@ -435,6 +431,10 @@ inline void CardWindowScanner::candidates(const uint8_t* d, size_t p, const Bloc
   const uint64_t within11 = r8 | (r2 >> 8) | (r1 >> 10);
   const uint64_t starts = cur.starts & ~within11;
   if (starts == 0) return;  // two blocks in three in logs
+  // cur's last byte, a digit followed by one, does not end a group after all. (Neither might
+  // next's: check() treats that digit as unknown.)
+  const uint64_t goesOn = (cur.digit >> 63) & next.digit & 1;
+  j.ends = (cur.ends & ~(goesOn << ((cur.count - 1) & 63))) | shiftLeft(next.ends, cur.count);
   for (uint64_t rest = starts; rest != 0; rest &= rest - 1) {
     const unsigned k = ctz(rest);
     check(d, p + ctz(C::pdep(uint64_t{1} << k, cur.digit)), k, j, n);

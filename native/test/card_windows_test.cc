@@ -171,6 +171,12 @@ std::vector<HandCase> handCaseList() {
        {{301, 320}}},
       {"a card straddling 64-byte blocks", std::string(58, 'x') + "4111111111111111", {{58, 74}}},
       {"a 100-digit group before '='", std::string(84, '0') + "4111111111111111=", {{84, 100}}},
+      {"19 digits from the end of one block to the end of the next, the last group going on", [] {
+         // A 19-digit Luhn-valid Visa prefix whose 19th digit is byte 127 but not a group end.
+         std::string t = std::string(61, 'x') + "411";
+         for (char c : std::string("8483040119803649")) t += std::string("   ") + c;
+         return t + "5 end";
+       }(), {}},
       {"a run of one-digit groups across several blocks", [] {
          std::string t;
          for (int k = 0; k < 40; ++k) t += "1 ";
@@ -324,8 +330,28 @@ class Generator {
     return s;
   }
 
+  // A digit-dense stretch longer than a block (groups split by single separators, now and then
+  // a '=' or 'D'), or a long run of one-digit groups: blocks with many starts and runs that
+  // cross two block boundaries.
+  std::string dense() {
+    std::string s;
+    if (pick(0, 1) == 0) {
+      const int groups = pick(20, 45);
+      for (int k = 0; k < groups; ++k) s += digits(1) + (pick(0, 19) == 0 ? gap() : separator());
+      return s;
+    }
+    const int length = pick(60, 200);
+    while (static_cast<int>(s.size()) < length) {
+      s += digits(pick(1, 30));
+      const int next = pick(0, 9);
+      s += next == 0 ? std::string(pick(0, 1) ? "=" : "D") : separator();
+    }
+    return s;
+  }
+
   std::string piece() {
-    switch (pick(0, 9)) {
+    switch (pick(0, 10)) {
+      case 10: return dense();
       case 0: case 1: return pan();
       case 2: return grouped(pan());
       case 3: return digits(pick(1, 25));
