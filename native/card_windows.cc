@@ -285,7 +285,7 @@ class CardWindowScanner {
   // ---- Layer 1: the block filter and the exact walk from one group start.
   template <class C>
   inline void scanBlocks(const uint8_t* d, size_t from, size_t to, size_t n);
-  template <class C>
+  template <class C, bool kInside>
   static inline Block block(const uint8_t* d, size_t p, size_t n, const Block& prev, size_t to);
   template <class C>
   inline void candidates(const uint8_t* d, size_t p, const Block& cur, const Block& next, size_t n);
@@ -350,9 +350,11 @@ template <class C>
 inline void CardWindowScanner::scanBlocks(const uint8_t* d, size_t from, size_t to, size_t n) {
   const size_t before = out_.size();
   // The block before `from` does not matter: a window never reaches back before its start.
-  Block cur = block<C>(d, from, n, Block{}, to);
+  Block cur = block<C, false>(d, from, n, Block{}, to);
   for (size_t p = from; p < to; p += 64) {
-    const Block next = block<C>(d, p + 64, n, cur, to);
+    // Most blocks lie wholly before `to` (hence before n): no edge to check.
+    const Block next =
+        p + 128 <= to ? block<C, true>(d, p + 64, n, cur, to) : block<C, false>(d, p + 64, n, cur, to);
     if ((cur.high | next.high) != 0) {
       for (uint64_t s = C::pdep(cur.starts, cur.digit); s != 0; s &= s - 1) windowsFrom(d, p + ctz(s), n);
     } else {
@@ -370,14 +372,14 @@ inline void CardWindowScanner::scanBlocks(const uint8_t* d, size_t from, size_t 
 
 // The masks of the block at d[p] (64 bytes, or fewer at the end: past n, nothing is a digit or a
 // separator). prev: the block before it, for the bytes just before d[p]. Group starts at or
-// after `to` are left out.
-template <class C>
+// after `to` are left out. kInside: the caller knows p + 64 <= to (<= n).
+template <class C, bool kInside>
 inline Block CardWindowScanner::block(const uint8_t* d, size_t p, size_t n, const Block& prev, size_t to) {
   Block b;
-  if (p >= n) return b;
-  if (p >= to) to = p;  // no start from here on (the masks still serve the blocks before)
+  if (!kInside && p >= n) return b;
+  if (!kInside && p >= to) to = p;  // no start from here on (the masks still serve the blocks before)
   Masks m;
-  if (n - p >= 64) {
+  if (kInside || n - p >= 64) {
     m = C::classify(d + p);
   } else {
     alignas(64) uint8_t buf[64] = {};  // zero bytes are breakers
@@ -402,7 +404,7 @@ inline Block CardWindowScanner::block(const uint8_t* d, size_t p, size_t n, cons
   const uint64_t carried = sum + static_cast<uint64_t>(prev.brokenGap);
   b.brokenGap = (sum < b.other) | (carried < sum);
   uint64_t starts = groupStarts;
-  if (to - p < 64) starts &= (uint64_t{1} << (to - p)) - 1;  // to - p is 0 past `to`
+  if (!kInside && to - p < 64) starts &= (uint64_t{1} << (to - p)) - 1;  // to - p is 0 past `to`
   b.starts = C::pext(starts, b.digit);
   b.ends = C::pext(groupEnds, b.digit);
   b.breaks = C::pext(carried & groupStarts, b.digit);
@@ -415,7 +417,8 @@ inline Block CardWindowScanner::block(const uint8_t* d, size_t p, size_t n, cons
 // group exactly when an n-digit window may end there. Past both blocks nothing is known, and a
 // start whose windows may reach that far is walked exactly.
 template <class C>
-inline void CardWindowScanner::candidates(const uint8_t* d, size_t p, const Block& cur, const Block& next, size_t n) {
+inline void CardWindowScanner::candidates(const uint8_t* d, size_t p, const Block& cur, const Block& next,
+                                          size_t n) {
   Joined j;
   j.known = cur.count + next.count < 64 ? cur.count + next.count : 64;
   j.breaks = cur.breaks | shiftLeft(next.breaks, cur.count);
