@@ -94,7 +94,7 @@ function runCli(main: string, args: readonly string[], reportFile: string): Prom
 }
 
 /**
- * The I/O floor: a Node child that only copies IN to a new file OUT with the CLI's syscalls (1 MiB
+ * The copy baseline: a Node child that only copies IN to a new file OUT with the CLI's syscalls (1 MiB
  * reads into one buffer, writes to a file created fresh), reporting its own wall and CPU time.
  * Creating a new file's pages is most of the kernel's share of a file-to-file scrub.
  */
@@ -189,6 +189,8 @@ export const suite: Suite = {
       for (let k = 0; k < repetitions; k++) {
         copies.push(await copyFloor(input, join(work, 'copy.log')));
         for (const threads of [1, 2]) {
+          // A run that replaced the last run's output would pay for freeing its 1 GB of page cache.
+          rmSync(out, { recursive: true, force: true });
           const run = await runCli(main, ['scrub', input, '-o', out, '--threads', String(threads)], join(work, `report-${threads}.json`));
           if (run.report.totals.bytesIn !== bytes || run.report.totals.bytesOut !== bytes) {
             throw new Error(`--threads ${threads}: scrubbed ${run.report.totals.bytesIn} bytes into ${run.report.totals.bytesOut}, expected ${bytes} (loghub holds no card data)`);
@@ -212,8 +214,8 @@ export const suite: Suite = {
       }
 
       rows.push(
-        rowOfRuns('I/O floor: copy to a new file, no scrubbing', inputLabel, bytes, copies.map((c) => (ctx.clock === 'cpu' ? c.cpuMs : c.elapsedMs)), 0,
-          'a Node child reading 1 MiB at a time into one buffer and writing a fresh file: the kernel work any file-to-file scrub pays', 'native'),
+        rowOfRuns('plain copy to a new file, no scrubbing', inputLabel, bytes, copies.map((c) => (ctx.clock === 'cpu' ? c.cpuMs : c.elapsedMs)), 0,
+          'a Node child reading 1 MiB at a time into one buffer and writing a fresh file, synchronously (no overlap): in CPU time, the kernel work any file-to-file scrub pays', 'native'),
       );
       // The same scrubber in this process, on the in-memory corpus: what the CLI adds on top.
       const scrubber = scrub.value.Scrubber.create({ engine: 'hyperscan' });
@@ -231,17 +233,14 @@ export const suite: Suite = {
 
       const one = rowOf(rows, 'cardveil scrub --threads 1: scrub phase');
       const inProcess = rowOf(rows, 'in-process scrubBuffer, one block');
-      const floor = rowOf(rows, 'I/O floor: copy to a new file, no scrubbing');
+      const copy = rowOf(rows, 'plain copy to a new file, no scrubbing');
       ratios.push(ratioOf('cli/file-vs-scrubBuffer', 'CLI --threads 1, file to file ÷ in-process scrubBuffer', one, inProcess));
-      // The best a one-thread file-to-file scrub can do: in CPU time it pays both the copy and the
-      // scan; in wall-clock time the kernel's share can run on another core, so the slower of the two.
-      const rate = (r: Row): number => (r.bytes ?? 0) / r.minUs;
-      const ideal = ctx.clock === 'cpu' ? 1 / (1 / rate(floor) + 1 / rate(inProcess)) : Math.min(rate(floor), rate(inProcess));
-      ratios.push({
-        id: 'cli/file-vs-ideal',
-        label: `CLI --threads 1 ÷ ${ctx.clock === 'cpu' ? 'copy + scrubBuffer (CPU time adds them)' : 'the slower of copy and scrubBuffer (they can overlap)'}`,
-        value: rate(one) / ideal,
-      });
+      if (ctx.clock === 'cpu') {
+        // In CPU time a file-to-file scrub pays both the copy's kernel work and the scan.
+        const rate = (r: Row): number => (r.bytes ?? 0) / r.minUs;
+        const ideal = 1 / (1 / rate(copy) + 1 / rate(inProcess));
+        ratios.push({ id: 'cli/file-vs-ideal', label: 'CLI --threads 1 ÷ (copy + scrubBuffer), CPU time', value: rate(one) / ideal });
+      }
       goals.push({ id: 'cli-one-core', text: 'cardveil scrub file to file, --threads 1 >= 1 GB/s', measured: `${gbps(one).toFixed(2)} GB/s`, pass: gbps(one) >= 1 });
       // Speed-up is elapsed time by nature: CPU time adds the threads up.
       const wallOf = (threads: number): number => Math.min(...runs.get(threads)!.map((r) => r.report.elapsedMs));
