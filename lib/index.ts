@@ -70,3 +70,5 @@ export type { ScrubStreamOptions } from './stream/scrub-stream.js';
 export { StreamError } from './stream/errors.js';
 export { ScrubPool } from './workers/pool.js';
 export { scrubFileParallel, scrubStreamParallel } from './workers/scrub-file.js';
+export type { PoolOutcome, ScrubPoolOptions } from './workers/pool.js';
+export type { ParallelScrubOptions, ParallelScrubOutcome } from './workers/scrub-file.js';
