@@ -38,7 +38,7 @@ export const PATTERN_ID = {
   cvvKeyword: 10,
   /** `cid`, `csc` (confirmed in TS as words or as the last snake_case part: `card_cid`). */
   cvvShortKeyword: 11,
-  /** "security code", "verification value", "card code" and similar phrases (a small literal set). */
+  /** "security code", "verification value", "card code", "the code on the back", "3 digit code" and similar phrases (a small literal set). */
   cvvPhrase: 12,
   /** `exp` (exp, expiry, expiration, exp_month, expDate…); TS confirms a digit follows closely. */
   expiryKeyword: 20,
@@ -119,7 +119,7 @@ export function builtinPatterns(): BuiltinPatterns {
     { id: PATTERN_ID.cvvShortKeyword, expression: 'cid|csc', flags: { caseless: true } },
     {
       id: PATTERN_ID.cvvPhrase,
-      expression: 'security[ _-]?code|verification[ _-]?(?:code|value|number)|card[ _-]?code',
+      expression: 'security[ _-]?code|verification[ _-]?(?:code|value|number)|card[ _-]?code|code on the back|digit code',
       flags: { caseless: true },
     },
     { id: PATTERN_ID.expiryKeyword, expression: 'exp', flags: { caseless: true } },
