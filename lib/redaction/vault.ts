@@ -19,7 +19,8 @@
  * processes or workers may open the same file (WAL mode, busy timeout).
  */
 import { createCipheriv, createDecipheriv, createHmac, hkdfSync, randomBytes } from 'node:crypto';
-import Database from 'better-sqlite3';
+import { createRequire } from 'node:module';
+import type Database from 'better-sqlite3';
 import { RedactionError } from './errors.js';
 import type { Key, KeyRing } from './keys.js';
 import { SAD_TYPES } from './sad.js';
@@ -111,7 +112,10 @@ export class Vault {
   static open(options: VaultOptions): Vault {
     let db: Database.Database;
     try {
-      db = new Database(options.path);
+      // Loaded on first use: a pack without vault tokens never needs SQLite's native module (nor
+      // pays its load time in every worker), and a broken install of it only fails the vault.
+      const Sqlite = createRequire(import.meta.url)('better-sqlite3') as typeof Database;
+      db = new Sqlite(options.path);
       db.pragma('journal_mode = WAL');
       db.pragma('busy_timeout = 5000');
       db.exec(
