@@ -5,8 +5,10 @@
  * ASCII literals is the one shape Hyperscan scans at memory-like speed (shared/PERFORMANCE.md; a
  * trailing `[0-9]` or `\b` on a few of them halved the whole database's throughput). The structure
  * around a keyword (a word boundary, the separator, the digit that must follow) is confirmed here
- * instead, by reading a few bytes. Each function mirrors one former regular expression exactly; the
- * test (test/detectors/triggers.test.ts) holds them to those expressions on random input.
+ * instead, by reading a few bytes. The keyword and evasion confirmations mirror the former regular
+ * expressions exactly (test/detectors/triggers.test.ts holds them to those expressions on random
+ * input); the expiry ones read the key grammar of expiry.ts, which finds more than the former
+ * expression did (XML elements, form keys, month names).
  */
 import { expiryGapEnd, expiryValueAfterKey } from './expiry.js';
 import { isDigit, isHex } from './text.js';
@@ -45,7 +47,7 @@ function wordAt(b: Uint8Array, at: number, word: string, caseless = true): boole
 }
 
 /** `(?:\b|_)KEY\b` for a key at `[start, end)`: a word of its own or the last snake_case part. */
-export function isKeywordWord(b: Uint8Array, start: number, end: number): boolean {
+function isKeywordWord(b: Uint8Array, start: number, end: number): boolean {
   const before = b[start - 1];
   return (before === 0x5f || !isWordByte(before)) && !isWordByte(b[end]);
 }
