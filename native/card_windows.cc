@@ -17,6 +17,7 @@
 //    window spans at most 19 digits. Block mode is one final write followed by close.
 // Windows are reported when the group ending them ends (next byte a non-digit) or at end of data.
 #include "card_windows.h"
+#include "le_bytes.h"
 
 #include <algorithm>
 #include <cstring>
@@ -743,17 +744,6 @@ void CardWindowFinder::find(const uint8_t* data, size_t len, std::vector<Match>&
 namespace {
 constexpr char kMagic[4] = {'C', 'V', 'C', 'W'};
 constexpr uint32_t kVersion = 1;
-
-void putU32(std::string& s, uint32_t v) {
-  for (int k = 0; k < 4; ++k) s.push_back(static_cast<char>((v >> (8 * k)) & 0xFF));
-}
-
-bool getU32(const uint8_t*& p, const uint8_t* end, uint32_t& v) {
-  if (end - p < 4) return false;
-  v = uint32_t{p[0]} | uint32_t{p[1]} << 8 | uint32_t{p[2]} << 16 | uint32_t{p[3]} << 24;
-  p += 4;
-  return true;
-}
 
 bool getString(const uint8_t*& p, const uint8_t* end, std::string& s) {
   uint32_t n;

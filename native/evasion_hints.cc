@@ -10,6 +10,7 @@
 // code point of its own, so "the byte before" is "the code point before").
 // Streams carry only the bytes of a sequence cut by a chunk's end and whether a digit preceded it.
 #include "evasion_hints.h"
+#include "le_bytes.h"
 
 #include <cstring>
 #include <stdexcept>
@@ -332,17 +333,6 @@ void EvasionHintFinder::find(const uint8_t* data, size_t len, std::vector<Match>
 namespace {
 constexpr char kMagic[4] = {'C', 'V', 'E', 'H'};
 constexpr uint32_t kVersion = 1;
-
-void putU32(std::string& s, uint32_t v) {
-  for (int k = 0; k < 4; ++k) s.push_back(static_cast<char>((v >> (8 * k)) & 0xFF));
-}
-
-bool getU32(const uint8_t*& p, const uint8_t* end, uint32_t& v) {
-  if (end - p < 4) return false;
-  v = uint32_t{p[0]} | uint32_t{p[1]} << 8 | uint32_t{p[2]} << 16 | uint32_t{p[3]} << 24;
-  p += 4;
-  return true;
-}
 
 void putRanges(std::string& s, const std::vector<CodePointRange>& ranges) {
   putU32(s, static_cast<uint32_t>(ranges.size()));
