@@ -104,11 +104,17 @@ function nearbyBrand(pans: readonly RawFinding[], at: number): CardBrand | undef
 /** Keeps the highest-priority finding where built-in findings overlap; sorts by start. */
 export function resolveOverlaps(findings: RawFinding[]): RawFinding[] {
   // Identical built-in findings (two triggers confirming one value) overlap, so keepBest keeps one.
-  const builtin = findings.filter((f) => PRIORITY[f.type] > 0);
-  const others = dedupe(findings.filter((f) => PRIORITY[f.type] === 0));
-  const kept = keepBest(builtin, (x, y) => PRIORITY[y.type] - PRIORITY[x.type] || y.end - y.start - (x.end - x.start) || x.start - y.start);
-  return [...kept, ...others].sort((x, y) => x.start - y.start || x.end - y.end || x.detector.localeCompare(y.detector));
+  const builtin: RawFinding[] = [];
+  const others: RawFinding[] = [];
+  for (const f of findings) (PRIORITY[f.type] > 0 ? builtin : others).push(f);
+  const kept = keepBest(builtin, BY_PRIORITY);
+  return (others.length === 0 ? kept : kept.concat(dedupe(others))).sort(BY_POSITION);
 }
+
+/** Overlapping built-in findings: higher priority, then longer, then earlier first. */
+const BY_PRIORITY = (x: RawFinding, y: RawFinding): number =>
+  PRIORITY[y.type] - PRIORITY[x.type] || y.end - y.start - (x.end - x.start) || x.start - y.start;
+const BY_POSITION = (x: RawFinding, y: RawFinding): number => x.start - y.start || x.end - y.end || x.detector.localeCompare(y.detector);
 
 /**
  * Analyses the `[id, start, end]` triples of one scan of `b` (from index `from` to `to` of the
@@ -128,8 +134,9 @@ export function analyse(b: Uint8Array, matches: Float64Array, ctx: AnalysisConte
   };
   /** PANs parsed from payment-message fields (EMV tag 5A, ISO 8583 field 2). */
   const fieldPans: RawFinding[] = [];
-  const customMatches = new Map<number, [number, number][]>();
-  const maskedSeen = new Set<string>();
+  // Made on first use: most inputs have no custom or masked hit.
+  let customMatches: Map<number, [number, number][]> | undefined;
+  let maskedSeen: Set<string> | undefined;
   let trackSeparator = -1;
   for (let k = from; k < to; k += 3) {
     const id = matches[k]!;
@@ -155,7 +162,7 @@ export function analyse(b: Uint8Array, matches: Float64Array, ctx: AnalysisConte
       }
       case ID.maskThenDigit: {
         const m = maskedPanAround(b, end - 1);
-        if (m && !maskedSeen.has(`${m.start}:${m.end}`)) {
+        if (m && !(maskedSeen ??= new Set()).has(`${m.start}:${m.end}`)) {
           maskedSeen.add(`${m.start}:${m.end}`);
           found.push(m);
         }
@@ -203,6 +210,7 @@ export function analyse(b: Uint8Array, matches: Float64Array, ctx: AnalysisConte
       }
       default:
         if (id >= FIRST_CUSTOM_ID) {
+          customMatches ??= new Map();
           const list = customMatches.get(id) ?? [];
           list.push([start, end]);
           customMatches.set(id, list);
@@ -238,7 +246,7 @@ export function analyse(b: Uint8Array, matches: Float64Array, ctx: AnalysisConte
     else f = pinAfterKeyword(b, end, (b[end - 1]! | 0x20) === 0x6b /* …block */);
     if (f) found.push(f);
   }
-  for (const [id, list] of customMatches) {
+  for (const [id, list] of customMatches ?? []) {
     const entry = ctx.custom.get(id);
     if (!entry) continue;
     found.push(...(entry.kind === 'custom' ? customFindings(entry.name, list) : blockedFindings(b, entry, list)));

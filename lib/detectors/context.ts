@@ -6,7 +6,7 @@
  * written next to it: `card=`, `cc`, `pan` on one side; `blk_`, `uid=`, `+` (a phone number), a
  * hex hash or a longer identifier on the other.
  */
-import { asciiLower, isAlnum, isAlpha, isDigit, isHex } from './text.js';
+import { asciiLower, bytesText, isAlnum, isAlpha, isDigit, isHex } from './text.js';
 
 /** Words that say "a card number follows". Matched against a key's parts. */
 const POSITIVE =
@@ -170,7 +170,7 @@ export function leftContext(b: Uint8Array, start: number): LeftContext {
     while (q > 0 && p - q < 3 && (b[q - 1] === 0x20 || b[q - 1] === 0x5f || b[q - 1] === 0x2d || b[q - 1] === 0x2e)) q--;
     const prevEnd = q;
     while (q > 0 && prevEnd - q < 24 && isAlpha(b[q - 1])) q--;
-    if (prevEnd > q && prevEnd < p) word = `${String.fromCharCode(...b.subarray(q, prevEnd))}_${word}`;
+    if (prevEnd > q && prevEnd < p) word = `${bytesText(b, q, prevEnd)}_${word}`;
   }
   const glued = delimiters.length === 0 && wordEnd === start && isAlpha(b[start - 1]);
   // `%B` is the track 1 start sentinel and format code: a card number follows, even when the rest

@@ -6,7 +6,7 @@
  */
 import { raw, type RawFinding } from './finding.js';
 import { cardWordsBefore } from './context.js';
-import { isAlnum, isAlpha, isDigit, isHex as isHexDigit } from './text.js';
+import { bytesText, isAlnum, isAlpha, isDigit, isHex as isHexDigit } from './text.js';
 import type { CardBrand } from './types.js';
 import { standsAlone, valueAfter, wordEnd } from './values.js';
 
@@ -38,14 +38,12 @@ export function cvvAfterKeyword(
     const first = b[keywordStart]!;
     // A percent escape before it is a delimiter (`card%5Bcvc%5D=123`).
     const escaped = b[keywordStart - 3] === 0x25 && isHexDigit(b[keywordStart - 2]);
-    if (isAlpha(b[keywordStart - 1]) && first >= 0x61 && !escaped && !/card$|cc$/i.test(String.fromCharCode(...b.subarray(Math.max(0, keywordStart - 4), keywordStart)))) {
+    if (isAlpha(b[keywordStart - 1]) && first >= 0x61 && !escaped && !/card$|cc$/i.test(bytesText(b, Math.max(0, keywordStart - 4), keywordStart))) {
       return undefined;
     }
     const end = keyEnd(b, keywordStart);
-    const word = String.fromCharCode(...b.subarray(keywordStart, end))
-      .replace(/([a-z])([A-Z])/g, '$1_$2')
-      .toLowerCase();
-    if (!CVV_KEY.test(word)) return undefined;
+    const word = cvvKey(bytesText(b, keywordStart, end));
+    if (word === undefined) return undefined;
     // `cid` is also a connection, client or content id: without a card nearby it must not follow
     // another word (`conn cid=1234`) nor open a bracketed log field (`[cid: 5678]`).
     if (word.startsWith('cid') && brand === undefined && !cardWordsBefore(b, keywordStart, 64) && otherWordBefore(b, keywordStart)) return undefined;
@@ -69,6 +67,21 @@ export function cvvAfterKeyword(
   return raw('cvv', token.start, token.end, phraseEnd === undefined ? 0.95 : 0.9);
 }
 
+/** Key text as written -> the key in snake_case lower case, or null when it is no CVV key. */
+const cvvKeys = new Map<string, string | null>();
+
+/** The CVV key `written` normalised (`cvvNumber` -> `cvv_number`), or undefined when it is none. Memoised: keys repeat. */
+function cvvKey(written: string): string | undefined {
+  let key = cvvKeys.get(written);
+  if (key === undefined) {
+    const word = written.replace(/([a-z])([A-Z])/g, '$1_$2').toLowerCase();
+    key = CVV_KEY.test(word) ? word : null;
+    if (cvvKeys.size >= 1024) cvvKeys.clear();
+    cvvKeys.set(written, key);
+  }
+  return key ?? undefined;
+}
+
 /**
  * End of the CVV key at `start`: letters, `_`, `-` and a `2` (`cvv2`, `cvc_code`, `CvvNumber`), but
  * not the value glued to it (`cvc123`).
@@ -84,7 +97,7 @@ function keyEnd(b: Uint8Array, start: number): number {
 /** End of ` digits` / `-digit` after a one-digit length hint ending at `p`, else -1. */
 function digitsHintEnd(b: Uint8Array, p: number): number {
   const q = b[p] === 0x20 || b[p] === 0x2d ? p + 1 : p;
-  const word = String.fromCharCode(...b.subarray(q, q + 6)).toLowerCase();
+  const word = bytesText(b, q, q + 6).toLowerCase();
   if (word.startsWith('digits')) return q + 6;
   return word.startsWith('digit') && !isAlpha(b[q + 5]) ? q + 5 : -1;
 }
@@ -99,7 +112,7 @@ function otherWordBefore(b: Uint8Array, at: number): boolean {
 
 /** Where the phrase ending at `end` starts when it is "verification code" or "verification number", else -1. */
 function verificationCodeStart(b: Uint8Array, end: number): number {
-  const tail = String.fromCharCode(...b.subarray(Math.max(0, end - 19), end)).toLowerCase();
+  const tail = bytesText(b, Math.max(0, end - 19), end).toLowerCase();
   const m = /verification[ _-]?(?:code|number)$/.exec(tail);
   return m ? end - (tail.length - m.index) : -1;
 }

@@ -14,7 +14,7 @@
  * split digits invisibly (braille blank, NUL, backspace) are dropped.
  */
 import { invisibleCodePoints, scriptDigitCodePoints } from './patterns.js';
-import { decodeAt, isHex } from './text.js';
+import { bytesText, decodeAt, isHex } from './text.js';
 
 export interface NormalisedRegion {
   /** UTF-8 bytes of the normalised text. */
@@ -125,7 +125,7 @@ function decodeEscaped(b: Uint8Array, i: number): [number, number] {
         }
       }
     }
-  } else if (c === 0x26 /* & */ && String.fromCharCode(...b.subarray(i, i + 6)).toLowerCase() === '&nbsp;') {
+  } else if (c === 0x26 /* & */ && bytesText(b, i, i + 6).toLowerCase() === '&nbsp;') {
     return [0xa0, 6];
   } else if (c === 0x26 /* & */ && b[i + 1] === 0x23 /* # */) {
     const hex = b[i + 2] === 0x78 || b[i + 2] === 0x58;

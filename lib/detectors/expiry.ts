@@ -6,7 +6,7 @@
  * month or year key (`exp_month=12`, `"exp_year": 2027`).
  */
 import { raw, type RawFinding } from './finding.js';
-import { isAlnum, isAlpha, isDigit } from './text.js';
+import { bytesText, isAlnum, isAlpha, isDigit } from './text.js';
 import type { Token } from './values.js';
 import { FILLERS, wordEnd } from './values.js';
 
@@ -21,8 +21,13 @@ function keyKind(suffix: string | undefined): KeyKind {
   return 'date';
 }
 
+/** The value of the digit token `t` (digits only). */
 function num(b: Uint8Array, t: Token): number {
-  return Number(String.fromCharCode(...b.subarray(t.start, t.end)));
+  // Exact in doubles up to 15 digits; a longer token (never a month or a year) is parsed as before.
+  if (t.end - t.start > 15) return Number(bytesText(b, t.start, t.end));
+  let n = 0;
+  for (let i = t.start; i < t.end; i++) n = n * 10 + (b[i]! - 0x30);
+  return n;
 }
 
 function digitToken(b: Uint8Array, at: number): Token | undefined {
@@ -72,7 +77,7 @@ export function parseExpiry(b: Uint8Array, at: number, kind: KeyKind = 'date'): 
 
 /** MMYY or MMYYYY without a separator. */
 function compact(b: Uint8Array, t: Token): Token | undefined {
-  const s = String.fromCharCode(...b.subarray(t.start, t.end));
+  const s = bytesText(b, t.start, t.end);
   if (s.length === 4 && validMonth(Number(s.slice(0, 2)))) return t;
   if (s.length === 6 && validMonth(Number(s.slice(0, 2))) && validYear(Number(s.slice(2)), 4)) return t;
   return undefined;
@@ -110,7 +115,7 @@ export function expiryGapEnd(b: Uint8Array, from: number): number {
     else if (isAlpha(c)) {
       let q = p;
       while (isAlpha(b[q]) && q - p < 12) q++;
-      const word = String.fromCharCode(...b.subarray(p, q)).toLowerCase();
+      const word = bytesText(b, p, q).toLowerCase();
       if (GAP_WORDS.has(word) && !isDigit(b[q])) p = q;
       else return MONTHS.test(word) && monthYearEnd(b, q) > 0 ? p : -1;
     } else return -1;
@@ -206,13 +211,22 @@ function keyShape(b: Uint8Array, k: number, end: number): boolean {
   return l === 0x69 || l === 0x64 || l === 0x6d || l === 0x79 || l === 0x6f || c === 0x5f || c === 0x2d;
 }
 
+/** Key text as written -> its kind (null: not an expiry key). Keys repeat; bounded like classifyKey's. */
+const keyKinds = new Map<string, KeyKind | null>();
+
 /** The expiry key starting at `k` (`exp…`): its end and kind, or undefined. */
 function expiryKey(b: Uint8Array, k: number): { end: number; kind: KeyKind } | undefined {
   const end = expiryKeyEnd(b, k);
   if (end < 0 || !keyShape(b, k, end)) return undefined;
-  const word = String.fromCharCode(...b.subarray(k, end)).replace(/([a-z])([A-Z])/g, '$1_$2').toLowerCase();
-  const m = KEY.exec(word);
-  return m ? { end, kind: keyKind(m[1]) } : undefined;
+  const written = bytesText(b, k, end);
+  let kind = keyKinds.get(written);
+  if (kind === undefined) {
+    const m = KEY.exec(written.replace(/([a-z])([A-Z])/g, '$1_$2').toLowerCase());
+    kind = m ? keyKind(m[1]) : null;
+    if (keyKinds.size >= 1024) keyKinds.clear();
+    keyKinds.set(written, kind);
+  }
+  return kind === null ? undefined : { end, kind };
 }
 
 /**
@@ -256,7 +270,7 @@ function durationAfter(b: Uint8Array, end: number): boolean {
   let p = b[end] === 0x20 ? end + 1 : end;
   const from = p;
   while (isAlpha(b[p]) && p - from < 8) p++;
-  return p > from && !isAlnum(b[p]) && DURATIONS.has(String.fromCharCode(...b.subarray(from, p)).toLowerCase());
+  return p > from && !isAlnum(b[p]) && DURATIONS.has(bytesText(b, from, p).toLowerCase());
 }
 
 /**

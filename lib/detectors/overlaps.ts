@@ -9,25 +9,36 @@ interface Span {
   readonly end: number;
 }
 
+const byStartOrder = (x: Span, y: Span): number => x.start - y.start;
+
 /** Keeps, in each cluster of overlapping spans, the best by `order` that overlap no better kept one. Sorted by start. */
 export function keepBest<T extends Span>(spans: readonly T[], order: (x: T, y: T) => number): T[] {
-  const byStart = [...spans].sort((x, y) => x.start - y.start);
+  // No closure and no per-cluster array for a lone span: a prompt's few findings are each a cluster.
+  const byStart = spans.slice().sort(byStartOrder);
   const kept: T[] = [];
-  let cluster: T[] = [];
+  let from = 0;
   let clusterEnd = -Infinity;
-  const flush = (): void => {
-    cluster.sort(order);
-    const chosen: T[] = [];
-    for (const s of cluster) if (chosen.every((k) => s.end <= k.start || s.start >= k.end)) chosen.push(s);
-    kept.push(...chosen.sort((x, y) => x.start - y.start));
-    cluster = [];
-    clusterEnd = -Infinity;
-  };
-  for (const s of byStart) {
-    if (cluster.length > 0 && s.start >= clusterEnd) flush();
-    cluster.push(s);
+  for (let i = 0; i < byStart.length; i++) {
+    const s = byStart[i]!;
+    if (i > from && s.start >= clusterEnd) {
+      chooseIn(byStart, from, i, order, kept);
+      from = i;
+      clusterEnd = -Infinity;
+    }
     clusterEnd = Math.max(clusterEnd, s.end);
   }
-  if (cluster.length > 0) flush();
+  if (byStart.length > from) chooseIn(byStart, from, byStart.length, order, kept);
   return kept;
+}
+
+/** Appends to `kept` the best spans of the cluster `byStart[from..to)` (in start order). */
+function chooseIn<T extends Span>(byStart: readonly T[], from: number, to: number, order: (x: T, y: T) => number, kept: T[]): void {
+  if (to - from === 1) {
+    kept.push(byStart[from]!);
+    return;
+  }
+  const cluster = byStart.slice(from, to).sort(order);
+  const chosen: T[] = [];
+  for (const s of cluster) if (chosen.every((k) => s.end <= k.start || s.start >= k.end)) chosen.push(s);
+  for (const s of chosen.sort(byStartOrder)) kept.push(s);
 }

@@ -15,7 +15,7 @@
 import { raw, type RawFinding } from './finding.js';
 import { brandOf } from './iin.js';
 import { isTestCard, luhn } from './luhn.js';
-import { isAlnum, isDigit, isHex } from './text.js';
+import { bytesText, isAlnum, isDigit, isHex } from './text.js';
 
 function hexValue(c: number): number {
   return isDigit(c) ? c - 0x30 : (c | 0x20) - 0x61 + 10;
@@ -87,7 +87,7 @@ export function iso8583Field2Pan(b: Uint8Array, at: number): RawFinding | undefi
   let end = at + 2;
   while (isDigit(b[end])) end++;
   if (end - at - 2 !== n || isAlnum(b[end])) return undefined;
-  const label = String.fromCharCode(...b.subarray(Math.max(0, at - 16), at));
+  const label = bytesText(b, Math.max(0, at - 16), at);
   if (!FIELD2_LABEL.test(label)) return undefined;
-  return panFinding(String.fromCharCode(...b.subarray(at + 2, end)), at + 2, end, 0.95);
+  return panFinding(bytesText(b, at + 2, end), at + 2, end, 0.95);
 }

@@ -5,7 +5,7 @@
  * neither is reported.
  */
 import { raw, type RawFinding } from './finding.js';
-import { isAlnum, isAlpha, isDigit, isHex } from './text.js';
+import { bytesText, isAlnum, isAlpha, isDigit, isHex } from './text.js';
 import { valueAfter } from './values.js';
 
 /**
@@ -49,5 +49,5 @@ function hardwareWordBefore(b: Uint8Array, keyStart: number): boolean {
   const end = b[keyStart - 1] === 0x20 || b[keyStart - 1] === 0x5f ? keyStart - 1 : keyStart;
   let p = end;
   while (p > 0 && end - p < 8 && isAlpha(b[p - 1])) p--;
-  return p < end && HARDWARE.has(String.fromCharCode(...b.subarray(p, end)).toLowerCase());
+  return p < end && HARDWARE.has(bytesText(b, p, end).toLowerCase());
 }

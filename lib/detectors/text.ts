@@ -87,6 +87,20 @@ export function isSeparator(cp: number): boolean {
   return SEPARATOR_SET.has(cp);
 }
 
+/**
+ * `b[from..to)` as a string of char codes, one per byte: what `String.fromCharCode(...b.subarray(from, to))`
+ * gives (same index rules: negative offsets count from the end, both are clamped), without
+ * allocating a view and spreading it (that costs ~10x the bytes it reads, on every keyword hit).
+ */
+export function bytesText(b: Uint8Array, from: number, to: number): string {
+  const length = b.length;
+  let i = from < 0 ? Math.max(length + from, 0) : Math.min(from, length);
+  const end = to < 0 ? Math.max(length + to, 0) : Math.min(to, length);
+  let s = '';
+  for (; i < end; i++) s += String.fromCharCode(b[i]!);
+  return s;
+}
+
 /** Lower-cased ASCII view of `b[from..to)` (non-ASCII bytes become `\u0080`). */
 export function asciiLower(b: Uint8Array, from: number, to: number): string {
   const slice = b.subarray(Math.max(0, from), Math.min(to, b.length));

@@ -9,7 +9,7 @@
  */
 import { brandOf } from './iin.js';
 import { isTestCard, luhn } from './luhn.js';
-import { digitRunStart, isAlpha, isDigit } from './text.js';
+import { bytesText, digitRunStart, isAlpha, isDigit } from './text.js';
 import type { CardBrand } from './types.js';
 
 export interface TrackFinding {
@@ -42,7 +42,7 @@ function validMonth(b: Uint8Array, at: number): boolean {
  */
 export function parseTrack1(b: Uint8Array, caret: number): TrackFinding | undefined {
   const panStart = digitRunStart(b, caret);
-  const digits = String.fromCharCode(...b.subarray(panStart, caret));
+  const digits = bytesText(b, panStart, caret);
   const brand = validPan(digits);
   if (!brand) return undefined;
   let start = panStart;
@@ -75,7 +75,7 @@ export function parseTrack1(b: Uint8Array, caret: number): TrackFinding | undefi
  */
 export function parseTrack2(b: Uint8Array, sep: number): TrackFinding | undefined {
   const runStart = digitRunStart(b, sep);
-  const run = String.fromCharCode(...b.subarray(runStart, sep));
+  const run = bytesText(b, runStart, sep);
   // The PAN is the whole digit run, or (EMV tag 57, ISO 8583 LL prefix) a suffix of it.
   let digits: string | undefined;
   let brand: CardBrand | undefined;

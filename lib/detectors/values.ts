@@ -2,7 +2,7 @@
  * Finding the value that belongs to a keyword: `cvv=123`, `"cvc": "123"`, `CVV is 123`,
  * `security code on the back: 123`. Shared by the CVV, expiry and PIN detectors.
  */
-import { isAlnum, isAlpha, isDigit, isHex } from './text.js';
+import { bytesText, isAlnum, isAlpha, isDigit, isHex } from './text.js';
 
 /** Words allowed between a keyword and its value in prose and keys. */
 export const FILLERS: ReadonlySet<string> = new Set([
@@ -54,15 +54,15 @@ export function valueAfter(
         // A filler word that starts with hex letters (`Blk`, `block`): skip the whole word.
         let w = p;
         while (isAlpha(b[w])) w++;
-        if (w > p && !isDigit(b[w]) && FILLERS.has(String.fromCharCode(...b.subarray(p, w)).toLowerCase())) {
+        if (w > p && !isDigit(b[w]) && FILLERS.has(bytesText(b, p, w).toLowerCase())) {
           p = w;
           continue;
         }
         return undefined;
       }
       // A hex token must not be the start of a filler word (`a`, `be`, ...).
-      if (kind === 'hex' && !/[0-9]/.test(String.fromCharCode(...b.subarray(p, end)))) {
-        const word = String.fromCharCode(...b.subarray(p, end)).toLowerCase();
+      if (kind === 'hex' && !/[0-9]/.test(bytesText(b, p, end))) {
+        const word = bytesText(b, p, end).toLowerCase();
         if (FILLERS.has(word)) {
           p = end;
           continue;
@@ -73,7 +73,7 @@ export function valueAfter(
     if (isAlpha(c)) {
       let end = p;
       while (end < b.length && isAlpha(b[end])) end++;
-      const word = String.fromCharCode(...b.subarray(p, end)).toLowerCase();
+      const word = bytesText(b, p, end).toLowerCase();
       if (!FILLERS.has(word)) return undefined;
       p = end;
       continue;
