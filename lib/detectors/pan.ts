@@ -280,12 +280,18 @@ export function judgeWindow(
   if (sensitivity !== 'restricted' && !positive && (isAmount(shape, cb, endAt) || (shape.digits.length === 12 && ACCOUNT_KEYS.has(left.word)))) return undefined;
   if (sensitivity === 'standard' && slice) return undefined;
   // A letter glued on the right is a hash or identifier's tail, except after a printed multi-group
-  // window (no hash is printed in card groups: `4111 1111 1111 1111z`) or when it starts a card
-  // keyword (`4111111111111111cvv123`). One letter glued on the left is an evasion when a card key
-  // precedes it (`card number: a4111…`).
+  // window (no hash is printed in card groups: `4111 1111 1111 1111z`), when it starts a card
+  // keyword (`4111111111111111cvv123`) or when it is one letter ending the token (`…1111z`: a hash
+  // of 16 digits and one letter is as rare as the card is likely). One letter glued on the left is
+  // an evasion when a card key, a number word or card words precede it (`card number: a4111…`,
+  // `num: x4111…`), and so is a number word glued to the digits (`numéro4111…`).
+  const endOfRun = toContext(slice ? after.runEnd : end, 'end');
   const gluedRight =
-    right.gluedAlpha && !positive && !(printed && shape.groups.length > 1) && !cardKeywordAt(cb, toContext(slice ? after.runEnd : end, 'end'));
-  const gluedLeft = left.glued && !positive && !(left.word.length === 1 && cardKeyBeforeLetter(cb, toContext(slice ? before.runStart : start, 'start')));
+    right.gluedAlpha && !positive && !(printed && shape.groups.length > 1) && !cardKeywordAt(cb, endOfRun) && !oneLetterAfter(cb, endOfRun);
+  const startOfRun = toContext(slice ? before.runStart : start, 'start');
+  const gluedLeft =
+    left.glued && !positive &&
+    !(left.word.length === 1 ? letterBeforeIsEvasion(cb, startOfRun) : numberWordGluedBefore(cb, startOfRun));
   // Card words before rescue a glued word, unless it is a digest's tail (`…ab3f9e01c2`) or a unit (`…us`).
   const gluedWord =
     gluedLeft ||
@@ -449,9 +455,42 @@ function cardKeywordAt(b: Uint8Array, at: number): boolean {
   return w === 'cvv' || w === 'cvc' || w === 'cvd' || w === 'cvn' || w === 'csc' || w === 'exp';
 }
 
-/** True when the key before the one letter glued at `start - 1` names a card (`card number: a4111…`). */
-function cardKeyBeforeLetter(b: Uint8Array, start: number): boolean {
-  return start >= 2 && !isAlnum(b[start - 2]) && leftContext(b, start - 1).kind === 'positive';
+/** Words that say "a number follows", in the languages of the card keys (`numéro`, `número`, `nummer`). */
+const NUMBER_WORDS = new Set(['number', 'num', 'no', 'nr', 'nbr', 'nro', 'numero', 'numéro', 'número', 'nummer', 'numer']);
+
+/**
+ * True when the one letter glued at `start - 1` hides a card number: it starts a token (not the
+ * tail of `0x4111…` or `abc4111…`) and a card key or a number word precedes it (`card number:
+ * a4111…`, `num: x4111…`, `my number is X4111…`), or card words are near, or it is the track 1
+ * format code `B` (`B5555555555554444`, a track whose `%` and `^` fields were cut off).
+ */
+function letterBeforeIsEvasion(b: Uint8Array, start: number): boolean {
+  if (isAlnum(b[start - 2]) || b[start - 2] === 0x5f) return false;
+  if (b[start - 1] === 0x42 && (start === 1 || !isAlnum(b[start - 2]))) return true;
+  const key = leftContext(b, start - 1);
+  if (key.kind === 'negative' || key.phone || key.currency || key.marked) return false;
+  return key.kind === 'positive' || key.word.split(/[_-]/).some((w) => NUMBER_WORDS.has(w)) || cardWordsBefore(b, start - 1);
+}
+
+/** True when a number word is glued before `start`, non-ASCII letters included (`numéro4111…`, `nummer4111…`). */
+function numberWordGluedBefore(b: Uint8Array, start: number): boolean {
+  let p = start;
+  while (p > 0 && start - p < 12 && (isAlpha(b[p - 1]) || b[p - 1]! >= 0x80)) p--;
+  if (p === start || isAlnum(b[p - 1])) return false;
+  return NUMBER_WORDS.has(Buffer.from(b.subarray(p, start)).toString('utf8').toLowerCase());
+}
+
+/** One-letter units and suffixes of numbers: durations (`…s`, `…ms`), sizes (`…k`, `…G`), a Java long (`…L`). */
+const UNIT_LETTERS = new Set([...'smhdwyklbgtKMGTBL'].map((c) => c.charCodeAt(0)));
+
+/**
+ * True when exactly one letter is glued at `end` and the token ends there (`…1111z`, `…1111X "`):
+ * not a unit (`…s`, `…k`), not a longer word or hex tail, not attached to more of the token (`…1111a.log`).
+ */
+function oneLetterAfter(b: Uint8Array, end: number): boolean {
+  const next = b[end + 1];
+  if (!isAlpha(b[end]) || isAlnum(next) || next === 0x5f || UNIT_LETTERS.has(b[end]!)) return false;
+  return !((next === 0x2e || next === 0x2f || next === 0x2d || next === 0x3a || next === 0x40) && isAlnum(b[end + 2]));
 }
 
 /** Every group but the last has the same size (at most 4), the last is not longer, one gap kind. */
