@@ -19,7 +19,7 @@ import { emvTag5aPan, iso8583Field2Pan } from './payment-fields.js';
 import { confirmCvvKey, confirmExpiry, confirmExpiryPhrase, confirmPin, evasionPlaces, Keyword, type KeywordSink } from './triggers.js';
 import { isDigit } from './text.js';
 import type { CardBrand, FindingType, Sensitivity } from './types.js';
-import { keepBest } from './overlaps.js';
+import { keepBest, sortFew } from './overlaps.js';
 
 export interface AnalysisContext {
   readonly sensitivity: Sensitivity;
@@ -108,9 +108,10 @@ export function resolveOverlaps(findings: RawFinding[]): RawFinding[] {
   const others: RawFinding[] = [];
   for (const f of findings) (PRIORITY[f.type] > 0 ? builtin : others).push(f);
   const kept = keepBest(builtin, BY_PRIORITY);
-  return (others.length === 0 ? kept : kept.concat(dedupe(others))).sort(BY_POSITION);
+  return sortFew(others.length === 0 ? kept : kept.concat(dedupe(others)), BY_POSITION);
 }
 
+const BY_START = (x: RawFinding, y: RawFinding): number => x.start - y.start;
 /** Overlapping built-in findings: higher priority, then longer, then earlier first. */
 const BY_PRIORITY = (x: RawFinding, y: RawFinding): number =>
   PRIORITY[y.type] - PRIORITY[x.type] || y.end - y.start - (x.end - x.start) || x.start - y.start;
@@ -225,7 +226,7 @@ export function analyse(b: Uint8Array, matches: Float64Array, ctx: AnalysisConte
     }
   }
   for (const f of fieldPans) if (!pans.some((p) => p.start < f.end && f.start < p.end)) pans.push(f);
-  pans.sort((x, y) => x.start - y.start);
+  sortFew(pans, BY_START);
   found.push(...pans);
   // Expiry and CVV right after a PAN.
   for (const p of pans) {

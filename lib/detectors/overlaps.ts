@@ -11,10 +11,29 @@ interface Span {
 
 const byStartOrder = (x: Span, y: Span): number => x.start - y.start;
 
+/**
+ * Sorts `a` in place, stably, as `a.sort(order)` does (a stable sort's result is unique). A few
+ * items (a prompt's findings) go through an insertion sort: the built-in sort's set-up costs more
+ * than sorting them.
+ */
+export function sortFew<T>(a: T[], order: (x: T, y: T) => number): T[] {
+  if (a.length > 16) return a.sort(order);
+  for (let i = 1; i < a.length; i++) {
+    const x = a[i]!;
+    let j = i - 1;
+    while (j >= 0 && order(a[j]!, x) > 0) {
+      a[j + 1] = a[j]!;
+      j--;
+    }
+    a[j + 1] = x;
+  }
+  return a;
+}
+
 /** Keeps, in each cluster of overlapping spans, the best by `order` that overlap no better kept one. Sorted by start. */
 export function keepBest<T extends Span>(spans: readonly T[], order: (x: T, y: T) => number): T[] {
   // No closure and no per-cluster array for a lone span: a prompt's few findings are each a cluster.
-  const byStart = spans.slice().sort(byStartOrder);
+  const byStart = sortFew(spans.slice(), byStartOrder);
   const kept: T[] = [];
   let from = 0;
   let clusterEnd = -Infinity;
@@ -37,8 +56,8 @@ function chooseIn<T extends Span>(byStart: readonly T[], from: number, to: numbe
     kept.push(byStart[from]!);
     return;
   }
-  const cluster = byStart.slice(from, to).sort(order);
+  const cluster = sortFew(byStart.slice(from, to), order);
   const chosen: T[] = [];
   for (const s of cluster) if (chosen.every((k) => s.end <= k.start || s.start >= k.end)) chosen.push(s);
-  for (const s of chosen.sort(byStartOrder)) kept.push(s);
+  for (const s of sortFew(chosen, byStartOrder)) kept.push(s);
 }
