@@ -156,7 +156,10 @@ interface NumericRow {
 /** The widest prefix in the table (Elo, Hipercard, Verve, Troy: 6 digits). */
 const MAX_PREFIX = Math.max(...IIN_TABLE.map((r) => r.from.length));
 
-/** Rows by PAN length, then by first digit, in table order (brandOf runs once per card window). */
+/**
+ * Rows by PAN length, then by first digit, widest prefix first and in table order among equals
+ * (brandOf runs once per card window, and the first row that matches is then its answer).
+ */
 let byLengthAndDigit: NumericRow[][][] | undefined;
 
 function rowsFor(length: number, firstDigit: number): readonly NumericRow[] {
@@ -168,6 +171,9 @@ function rowsFor(length: number, firstDigit: number): readonly NumericRow[] {
         for (let d = Number(range.from[0]); d <= Number(range.to[0]); d++) byLengthAndDigit[l]![d]!.push(row);
       }
     }
+    // Stable: rows of one width keep their table order, so the first match is the one the
+    // longest-prefix rule picks (the first of the widest matching rows).
+    for (const byDigit of byLengthAndDigit) for (const rows of byDigit) rows.sort((x, y) => y.width - x.width);
   }
   return byLengthAndDigit[length]?.[firstDigit] ?? [];
 }
@@ -186,14 +192,12 @@ export function brandOf(pan: string): CardBrand | undefined {
   const digits = Math.min(MAX_PREFIX, pan.length);
   let head = 0;
   for (let i = 0; i < digits; i++) head = head * 10 + (pan.charCodeAt(i) - 0x30);
-  let best: NumericRow | undefined;
   for (const row of rowsFor(pan.length, pan.charCodeAt(0) - 0x30)) {
     if (row.width > digits) continue;
     const prefix = Math.floor(head / POW10[digits - row.width]!);
-    if (prefix < row.from || prefix > row.to) continue;
-    if (!best || row.width > best.width) best = row;
+    if (prefix >= row.from && prefix <= row.to) return row.range.brand;
   }
-  return best?.range.brand;
+  return undefined;
 }
 
 /**

@@ -24,7 +24,7 @@ import { expiryAfterPan, expiryAtTrigger } from './expiry.js';
 import { brandOf } from './iin.js';
 import { isTestCard, luhn } from './luhn.js';
 import { keepBest } from './overlaps.js';
-import { codePointAt, decodeAt, isAlnum, isAlpha, isDigit, isSeparator, prevStart } from './text.js';
+import { bytesText, codePointAt, isAlnum, isAlpha, isDigit, isSeparator, prevStart } from './text.js';
 import type { CardBrand, Sensitivity } from './types.js';
 
 /** A confirmed PAN, offsets in the scanned bytes (or in a normalised region's bytes). */
@@ -48,6 +48,11 @@ interface Shape {
   readonly gaps: number[][];
 }
 
+/** Bytes of the code point `codePointAt` read (-1, an invalid byte: one); as decodeAt's length, without its array. */
+function utf8Bytes(cp: number): number {
+  return cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4;
+}
+
 /** Reads the groups and gaps of `b[start..end)`. */
 function shapeOf(b: Uint8Array, start: number, end: number): Shape {
   let digits = '';
@@ -64,9 +69,9 @@ function shapeOf(b: Uint8Array, start: number, end: number): Shape {
     groups.push(n);
     const gap: number[] = [];
     while (i < end && !isDigit(b[i])) {
-      const [cp, len] = decodeAt(b, i);
+      const cp = codePointAt(b, i);
       gap.push(cp);
-      i += len;
+      i += utf8Bytes(cp);
     }
     if (gap.length > 0) gaps.push(gap);
   }
@@ -128,9 +133,9 @@ function gapAfter(b: Uint8Array, p: number): number {
 function codePoints(b: Uint8Array, from: number, to: number): number[] {
   const out: number[] = [];
   for (let i = from; i < to; ) {
-    const [cp, len] = decodeAt(b, i);
+    const cp = codePointAt(b, i);
     out.push(cp);
-    i += len;
+    i += utf8Bytes(cp);
   }
   return out;
 }
@@ -150,7 +155,7 @@ function groupsAfter(b: Uint8Array, end: number, limit: number): { groups: Neigh
     const gap = codePoints(b, p, q);
     const from = q;
     while (isDigit(b[q])) q++;
-    groups.push({ digits: q - from, text: String.fromCharCode(...b.subarray(from, q)), gap });
+    groups.push({ digits: q - from, text: bytesText(b, from, q), gap });
     p = runEnd = q;
   }
   return { groups, runEnd };
@@ -167,7 +172,7 @@ function groupsBefore(b: Uint8Array, start: number, limit: number): { groups: Ne
     const gap = codePoints(b, q, p);
     const to = q;
     while (q > 0 && isDigit(b[q - 1])) q--;
-    groups.push({ digits: to - q, text: String.fromCharCode(...b.subarray(q, to)), gap });
+    groups.push({ digits: to - q, text: bytesText(b, q, to), gap });
     p = runStart = q;
   }
   return { groups, runStart };
@@ -232,8 +237,15 @@ export function judgeWindow(
   if (!brand) return undefined;
   const before = runBefore ? groupsBefore(b, start, 8) : { groups: NO_GROUPS, runStart: start };
   const after = wholeRun ? { groups: NO_GROUPS, runEnd: end } : groupsAfter(b, end, 8);
-  const lineBreak = shape.gaps.some((g) => g.some((c) => LINE_BREAKS.has(c)));
-  const oddSeparators = shape.gaps.some((g) => g.length > 1 || g.some((c) => !PRINTED_SEPARATORS.has(c)));
+  let lineBreak = false;
+  let oddSeparators = false;
+  for (const g of shape.gaps) {
+    if (g.length > 1) oddSeparators = true;
+    for (const c of g) {
+      if (LINE_BREAKS.has(c)) lineBreak = true;
+      if (!PRINTED_SEPARATORS.has(c)) oddSeparators = true;
+    }
+  }
   // One digit or two per group (`4 1 1 1…`, `41.11.11…`) is a deliberate split; odd separators too.
   const evasion = oddSeparators || (!printed && Math.min(...shape.groups) <= 2);
 
@@ -270,9 +282,8 @@ export function judgeWindow(
   // Digits split evenly (`4 1 1 1 …`, `41.11.11…`) are an evasion; uneven groups that are not a
   // printed grouping are several numbers (`4800.935999999999`, `13562\r\n2015-10-18 18`).
   // A PAN wrapped across lines is judged with its wrap points joined (`41111111\n11111111`).
-  const unwrapped = unwrap(shape);
   const unevenSplit =
-    !printed && !isEvenSplit(shape) && !isPrintedGrouping(unwrapped.groups) && !isEvenSplit(unwrapped) &&
+    !printed && !isEvenSplit(shape) && !printedOrEven(unwrap(shape)) &&
     !(wholeRun && isPlainBlocks(shape)) && !(wholeRun && positive && isTwoBlocks(shape));
   if (sensitivity !== 'restricted' && ((phoneOrAmount && !positive) || wrappedSlice || unevenSplit)) return undefined;
   // An amount in thousands groups (`363.003.633.201.681,46`) and a 12-digit cloud account id
@@ -351,11 +362,11 @@ function isPathSegment(b: Uint8Array, start: number, end: number): boolean {
   // The token that holds the path: a URL with a scheme, or the target of an HTTP method.
   let t = p - 1;
   while (t > 0 && p - t < 512 && b[t - 1]! > 0x20 && b[t - 1] !== 0x22 && b[t - 1] !== 0x27) t--;
-  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(String.fromCharCode(...b.subarray(t, Math.min(t + 16, start))))) return true;
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(bytesText(b, t, Math.min(t + 16, start)))) return true;
   if (b[t] !== 0x2f || b[t - 1] !== 0x20) return false;
   let w = t - 1;
   while (w > 0 && t - 1 - w < 7 && b[w - 1]! >= 0x41 && b[w - 1]! <= 0x5a) w--;
-  return HTTP_METHODS.has(String.fromCharCode(...b.subarray(w, t - 1))) && !isAlnum(b[w - 1]);
+  return HTTP_METHODS.has(bytesText(b, w, t - 1)) && !isAlnum(b[w - 1]);
 }
 
 const HTTP_METHODS = new Set(['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS']);
@@ -373,7 +384,7 @@ function dumpTailAt(b: Uint8Array, end: number): boolean {
     const from = p + 1;
     p = from;
     while (isDigit(b[p])) p++;
-    groups.push(String.fromCharCode(...b.subarray(from, p)));
+    groups.push(bytesText(b, from, p));
   }
   if (groups.length < 2 || isAlnum(b[p]) || (b[p] === sep && isAlnum(b[p + 1]))) return false;
   const n = expiryLength(groups);
@@ -434,7 +445,7 @@ function cardDataAfter(b: Uint8Array, end: number): boolean {
   if (first !== 0x63 && first !== 0x65) return false;
   let w = p;
   while (isAlpha(b[w]) && w - p < 12) w++;
-  const word = String.fromCharCode(...b.subarray(p, w)).toLowerCase();
+  const word = bytesText(b, p, w).toLowerCase();
   if (/^(?:cvv|cvc|cvn|cvd|csc|cid)$/.test(word) || /^(?:cvv|cvc)2$/.test(word + String.fromCharCode(b[w] ?? 0))) {
     let q = b[w] === 0x32 /* 2 */ ? w + 1 : w;
     while (q < b.length && q - w < 3 && (b[q] === 0x20 || b[q] === 0x3a || b[q] === 0x3d || b[q] === 0x23)) q++;
@@ -515,6 +526,11 @@ function isPlainBlocks(shape: Shape): boolean {
     gap !== undefined && gap.length === 1 && (gap[0] === 0x20 || gap[0] === 0x2d) &&
     shape.gaps.every((g) => sameGap(g, gap))
   );
+}
+
+/** A printed grouping or an even split (the test a wrapped PAN's joined shape must pass). */
+function printedOrEven(shape: Shape): boolean {
+  return isPrintedGrouping(shape.groups) || isEvenSplit(shape);
 }
 
 /** The shape with the groups on both sides of each line-break gap joined. */
