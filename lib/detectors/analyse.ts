@@ -44,12 +44,19 @@ const PRIORITY: Record<FindingType, number> = {
 /** How far a PAN may be from a CVV keyword for its brand to set the CVV length. */
 const BRAND_REACH = 160;
 
+/** Original bytes read after a normalised region when a track continues past it (track 1 is at most 79). */
+const TRACK_TAIL = 80;
+
 function panFinding(c: PanCandidate, evasion: boolean): RawFinding {
   return raw('pan', c.start, c.end, c.confidence, { brand: c.brand, testCard: c.testCard, evasion });
 }
 
-/** PANs hidden by evasions: normalise the region around each trigger and rerun the window pass. */
-function evasionPans(b: Uint8Array, triggers: number[], ctx: AnalysisContext): PanCandidate[] {
+/**
+ * PANs hidden by evasions: normalise the region around each trigger and rerun the window pass.
+ * Track data in the region (`;４１１１…=２５１２…?`, `%B4111\u200b1111…^…`, `%3B4111…%3D2512…`) is
+ * parsed there too and pushed to `tracks`, at original offsets.
+ */
+function evasionPans(b: Uint8Array, triggers: number[], ctx: AnalysisContext, tracks: RawFinding[]): PanCandidate[] {
   const out: PanCandidate[] = [];
   let coveredTo = -1;
   for (const at of triggers.sort((x, y) => x - y)) {
@@ -65,9 +72,22 @@ function evasionPans(b: Uint8Array, triggers: number[], ctx: AnalysisContext): P
     };
     const windows = findCardWindows(n, ctx.cardWindows);
     const candidates: PanCandidate[] = [];
+    // Tracks are parsed on the region followed by the original bytes after it: a track's name field
+    // (`^DOE/JOHN^`) is not obfuscation material, so the region ends inside it.
+    let withTail: Uint8Array | undefined;
+    const track = (parse: typeof parseTrack1, at: number): void => {
+      withTail ??= Buffer.concat([n, b.subarray(to, to + TRACK_TAIL)]);
+      const t = parse(withTail, at);
+      if (!t) return;
+      const orig = (k: number, side: 'start' | 'end'): number => (k < n.length ? (side === 'start' ? region.origStart : region.origEnd)[k]! : to + k - n.length + (side === 'end' ? 1 : 0));
+      tracks.push(raw(t.type, orig(t.start, 'start'), orig(t.end - 1, 'end'), t.confidence, { brand: t.brand, testCard: t.testCard }));
+    };
     for (let k = 0; k < windows.length; k += 3) {
       const c = judgeWindow(n, windows[k + 1]!, windows[k + 2]!, ctx.sensitivity, { bytes: b, toContext });
       if (c) candidates.push(c);
+      const end = windows[k + 2]!;
+      if (n[end] === 0x3d || (n[end]! | 0x20) === 0x64 || n[end] === 0x5e) track(n[end] === 0x5e ? parseTrack1 : parseTrack2, end);
+      else if (end === n.length && b[to] === 0x5e) track(parseTrack1, end);
     }
     for (const c of choosePans(candidates)) {
       const start = region.origStart[c.start]!;
@@ -147,8 +167,8 @@ export function analyse(b: Uint8Array, matches: Float64Array, ctx: AnalysisConte
       case ID.cardWindow: {
         const c = judgeWindow(b, start, end, ctx.sensitivity);
         if (c) candidates.push(c);
-        // Track 2 and its equivalents: a PAN window, `=` or `D`, then YYMM.
-        if ((b[end] === 0x3d || b[end] === 0x44) && end !== trackSeparator && isDigit(b[end + 1]) && isDigit(b[end + 2]) && isDigit(b[end + 3]) && isDigit(b[end + 4])) {
+        // Track 2 and its equivalents: a PAN window, `=` or `D` (`d` in lower-case hex), then YYMM.
+        if ((b[end] === 0x3d || b[end] === 0x44 || b[end] === 0x64) && end !== trackSeparator && isDigit(b[end + 1]) && isDigit(b[end + 2]) && isDigit(b[end + 3]) && isDigit(b[end + 4])) {
           trackSeparator = end;
           const t = parseTrack2(b, end);
           if (t) found.push(raw(t.type, t.start, t.end, t.confidence, { brand: t.brand, testCard: t.testCard }));
@@ -221,7 +241,7 @@ export function analyse(b: Uint8Array, matches: Float64Array, ctx: AnalysisConte
   // PANs: plain first, then those found only through an evasion (same span: the plain one wins).
   const pans = choosePans(candidates).map((c) => panFinding(c, c.evasion));
   if (evasionTriggers.length > 0) {
-    for (const c of evasionPans(b, evasionTriggers, ctx)) {
+    for (const c of evasionPans(b, evasionTriggers, ctx, found)) {
       if (!pans.some((p) => p.start < c.end && c.start < p.end)) pans.push(panFinding(c, true));
     }
   }

@@ -167,6 +167,7 @@ function material(c: number): boolean {
     c === 0x1b || c === 0x5b || c === 0x6d || // ANSI colour codes (`ESC[31m`)
     c === 0x2d || c === 0x2e || c === 0x2f || c === 0x5f ||
     c === 0x25 || c === 0x26 || c === 0x23 || c === 0x3b || c === 0x5c ||
+    c === 0x3d || c === 0x5e || // track separators (`;４１１１…=２５１２…`, `%B4111\u200b…^`)
     c === 0x75 || c === 0x55 || c === 0x78 || c === 0x58 ||
     c === 0x6e || c === 0x73 || c === 0x70 || c === 0x4e || c === 0x53 || c === 0x50 || // nbsp
 

@@ -41,17 +41,21 @@ function validMonth(b: Uint8Array, at: number): boolean {
  * parseTrack1(Buffer.from('%B4111111111111111^DOE/JOHN^25121010000000?'), 17)
  */
 export function parseTrack1(b: Uint8Array, caret: number): TrackFinding | undefined {
-  const panStart = digitRunStart(b, caret);
-  const digits = bytesText(b, panStart, caret);
+  const { start: panStart, digits } = track1Pan(b, caret);
   const brand = validPan(digits);
   if (!brand) return undefined;
   let start = panStart;
   const hasFormatCode = b[start - 1] === 0x42 || b[start - 1] === 0x62; // B
   if (hasFormatCode) start--;
   if (hasFormatCode && b[start - 1] === 0x25) start--; // %
-  // Name: up to 26 printable characters, then the second caret.
+  // Name: up to 26 printable characters, then the second caret. A non-ASCII letter (`MÜLLER`) counts
+  // as one character: logs and encoders write the name in UTF-8 whatever the stripe holds.
   let p = caret + 1;
-  while (p < b.length && p - caret <= 27 && b[p] !== 0x5e && b[p]! >= 0x20 && b[p]! < 0x7f && b[p] !== 0x3f) p++;
+  let chars = 0;
+  while (p < b.length && chars <= 26 && b[p] !== 0x5e && b[p]! >= 0x20 && b[p] !== 0x7f && b[p] !== 0x3f) {
+    if ((b[p]! & 0xc0) !== 0x80) chars++;
+    p++;
+  }
   if (b[p] !== 0x5e) return undefined;
   p++;
   // Expiry YYMM (or `^` when absent), service code (or `^`), discretionary data.
@@ -68,7 +72,31 @@ export function parseTrack1(b: Uint8Array, caret: number): TrackFinding | undefi
 }
 
 /**
- * Track 2 (or its equivalent data) around the separator at `sep` (`=` or `D`).
+ * The PAN that ends at the track 1 caret: one digit run, or groups joined by single spaces
+ * (`B4111 1111 1111 1111^…`, a track typed or printed by hand), at most 19 digits.
+ */
+function track1Pan(b: Uint8Array, caret: number): { start: number; digits: string } {
+  const runStart = digitRunStart(b, caret);
+  // A whole run of 12 digits or more is the PAN as it always was; only a shorter last group looks back.
+  const starts = [runStart];
+  let count = caret - runStart;
+  while (caret - runStart < 12 && b[starts[0]! - 1] === 0x20 && isDigit(b[starts[0]! - 2])) {
+    const groupStart = digitRunStart(b, starts[0]! - 1);
+    count += starts[0]! - 1 - groupStart;
+    if (count > 19) break;
+    starts.unshift(groupStart);
+  }
+  // The widest grouping that is a card (`12 4111 1111 1111 1111^` is the card, not `12…`).
+  for (const start of starts) {
+    let digits = '';
+    for (let i = start; i < caret; i++) if (isDigit(b[i])) digits += String.fromCharCode(b[i]!);
+    if (start === runStart || validPan(digits)) return { start, digits };
+  }
+  return { start: runStart, digits: bytesText(b, runStart, caret) };
+}
+
+/**
+ * Track 2 (or its equivalent data) around the separator at `sep` (`=`, `D` or `d`).
  *
  * @example
  * parseTrack2(Buffer.from(';4111111111111111=25121010000000000?'), 17)
@@ -100,8 +128,9 @@ export function parseTrack2(b: Uint8Array, sep: number): TrackFinding | undefine
   else if (b[end] === 0x3f) end++; // end sentinel
   // `=` glued to letters on both sides without a sentinel reads as an identifier, not a track.
   if (b[sep] === 0x3d && !sentinel && isAlpha(b[end]) && isAlpha(b[start - 1])) return undefined;
-  // `D` with a letter glued before the PAN or after the data is upper-case hex (`sha1=4539…D25123A9F0…`,
-  // `9A4539…D2512…`): EMV tag 57 data ends at its `F` padding or at the next tag's digits.
-  if (b[sep] === 0x44 && !sentinel && (isAlpha(b[start - 1]) || isAlpha(b[end]))) return undefined;
+  // `D` (or `d`: tag 57 in lower-case hex) with a letter glued before the PAN or after the data is
+  // hex (`sha1=4539…D25123A9F0…`, `9A4539…D2512…`): EMV tag 57 data ends at its `F` padding or at the
+  // next tag's digits.
+  if ((b[sep]! | 0x20) === 0x64 && !sentinel && (isAlpha(b[start - 1]) || isAlpha(b[end]))) return undefined;
   return { type: 'track2', start, end, brand, testCard: isTestCard(digits), confidence: sentinel ? 0.99 : 0.92 };
 }
