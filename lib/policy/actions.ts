@@ -39,10 +39,21 @@ export function actionOf(pack: Pack, link: BuiltinLink): Action {
   return pack.policy['dlp-filter']?.action ?? 'block';
 }
 
+/** `pan 1, cvv 1`: counts by type, types in order of first appearance. */
 function summary(findings: readonly Finding[]): string {
-  const byType = new Map<string, number>();
-  for (const f of findings) byType.set(f.type, (byType.get(f.type) ?? 0) + 1);
-  return [...byType].map(([t, n]) => `${t} ${n}`).join(', ');
+  // Two parallel arrays rather than a Map and its spread: a handful of types, once per evaluation.
+  const types: string[] = [];
+  const counts: number[] = [];
+  for (const f of findings) {
+    const i = types.indexOf(f.type);
+    if (i < 0) {
+      types.push(f.type);
+      counts.push(1);
+    } else counts[i]! += 1;
+  }
+  let text = '';
+  for (let i = 0; i < types.length; i++) text += `${i === 0 ? '' : ', '}${types[i]} ${counts[i]}`;
+  return text;
 }
 
 const CODES: Record<BuiltinLink, Record<Exclude<Action, 'off'>, string>> = {

@@ -327,7 +327,7 @@ export class PolicyEngine {
         if (step.kind === 'builtin') {
           s.applied.push(step.name);
           const d: Decision = decide(this.pack, step.name, findings);
-          if (d.reason !== undefined) s.reasons.push({ link: step.name, ...d.reason });
+          if (d.reason !== undefined) s.reasons.push({ link: step.name, code: d.reason.code, message: d.reason.message });
           if (d.findings.length === 0) continue;
           if (d.action === 'redact') toRedact.push(...d.findings);
           else if (d.action === 'block') this.block(s, step.name);

@@ -27,7 +27,15 @@ export function digitValue(cp: number): number {
 /** The ASCII digits of `text`, in order, whatever script they were written in. */
 export function asciiDigits(text: string): string {
   let out = '';
-  for (const ch of text) {
+  // ASCII text (the usual PAN) is read unit by unit; from the first non-ASCII unit on, by code point.
+  let i = 0;
+  for (; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 0x80) break;
+    if (c >= 0x30 && c <= 0x39) out += text[i];
+  }
+  if (i === text.length) return out;
+  for (const ch of text.slice(i)) {
     const cp = ch.codePointAt(0)!;
     if (isDigit(cp)) out += String.fromCharCode(0x30 + digitValue(cp));
   }

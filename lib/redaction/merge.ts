@@ -7,6 +7,7 @@
  * card number between two markers); the segment takes the most sensitive type, so a merge that
  * touches a CVV or a track is labelled or removed, never vaulted.
  */
+import { sortFew } from '../detectors/overlaps.js';
 import type { CardBrand, Finding } from '../detectors/types.js';
 
 /** Most sensitive first. Unknown types rank last. */
@@ -37,6 +38,8 @@ export function isMasked(finding: Finding): boolean {
   return finding.type === 'masked_pan' || finding.flags.masked;
 }
 
+const BY_START_LONGEST = (a: Finding, b: Finding): number => a.start - b.start || b.end - a.end;
+
 /**
  * Disjoint segments, sorted by start, from findings in any order.
  *
@@ -45,7 +48,7 @@ export function isMasked(finding: Finding): boolean {
  */
 export function mergeFindings(findings: readonly Finding[]): Segment[] {
   const live = findings.filter((f) => !isMasked(f) && f.end > f.start);
-  live.sort((a, b) => a.start - b.start || b.end - a.end);
+  sortFew(live, BY_START_LONGEST);
   const out: Segment[] = [];
   let current: Segment | undefined;
   for (const f of live) {
