@@ -144,10 +144,11 @@ export class UpstreamCall {
         fail(new Error('aborted'));
         return;
       }
-      const bytes = Buffer.from(body, 'utf8');
+      // The body goes out as the string: Node joins it to the header string and encodes both in
+      // its one native write, so no Buffer copy of the body is made per call.
       const headers: Record<string, string | number> = {
         'content-type': 'application/json',
-        'content-length': bytes.length,
+        'content-length': Buffer.byteLength(body, 'utf8'),
         accept: stream ? 'text/event-stream' : 'application/json',
       };
       if (apiKey !== undefined) headers.authorization = `Bearer ${apiKey}`;
@@ -164,7 +165,7 @@ export class UpstreamCall {
       });
       this.request = req;
       req.on('error', fail);
-      req.end(bytes);
+      req.end(body, 'utf8');
     });
   }
 

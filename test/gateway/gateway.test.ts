@@ -72,6 +72,17 @@ describe('POST /v1/chat/completions through the openai client', () => {
     expect(data.choices[0]!.message.content).toBe(forwarded.messages[0]!.content);
   });
 
+  it('forwards multi-byte UTF-8 text intact: the upstream body is measured in bytes, not characters', async () => {
+    // 2-, 3- and 4-byte characters, ~150 KB on the wire: several TCP reads on both hops.
+    const content = 'Zahlung fehlgeschlagen, Grüße — 支払い失敗 🙂 '.repeat(3000);
+    const { data, response } = await client.chat.completions.create({ model: 'gpt-5.4-mini-mini', messages: [{ role: 'user', content }] }).withResponse();
+    expect(response.status).toBe(200);
+    expect(response.headers.get('x-cardveil-verdict')).toBe('allowed');
+    const forwarded = JSON.parse(upstream.received[0]!.body) as { messages: { content: string }[] };
+    expect(forwarded.messages[0]!.content).toBe(content);
+    expect(data.choices[0]!.message.content).toBe(content);
+  });
+
   it('passes clean text unchanged', async () => {
     const { data, response } = await client.chat.completions
       .create({ model: 'gpt-5.4-mini-mini', messages: [{ role: 'system', content: 'be brief' }, { role: 'user', content: 'What is the capital of France?' }] })

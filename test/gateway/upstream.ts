@@ -23,10 +23,11 @@ export interface Upstream {
   close(): Promise<void>;
 }
 
+/** The body as UTF-8, decoded once it is whole (a character may straddle two chunks). */
 async function bodyOf(req: IncomingMessage): Promise<string> {
-  let s = '';
-  for await (const c of req) s += String(c);
-  return s;
+  const chunks: Buffer[] = [];
+  for await (const c of req) chunks.push(c as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
 }
 
 export async function startUpstream(): Promise<Upstream> {
