@@ -12,19 +12,74 @@
  * + 3); the engine reports candidate ends only; the start, the distance and the word boundaries are
  * confirmed here, on the few bytes around each end. Findings: type `blocked_term`, detector
  * `dlp:blocked_term`.
+ *
+ * A long fuzzy term goes into the database as exact pieces instead (the seed pack's three fuzzy
+ * terms were half the cost of scanning a 4 KB prompt). Split into distance + 1 pieces, a term
+ * matched with at most `distance` edits keeps at least one piece intact (each edit touches one
+ * piece at most), so every fuzzy match contains a hit of a piece. Around each hit, the fallback
+ * engine's exact dynamic programme (lib/engine/fuzzy.ts, what Hyperscan's edit distance reports)
+ * finds the same match ends the engine would have, and the confirmation above runs on them.
  */
+import { fuzzyEnds, fuzzyMaxWidth, type FuzzyTerm } from '../engine/fuzzy.js';
 import type { PatternSpec } from '../engine/types.js';
 import { DetectorError } from './errors.js';
 import { raw, type RawFinding } from './finding.js';
 import { FIRST_CUSTOM_ID } from './patterns.js';
-import { isAlnum } from './text.js';
+import { bytesText, isAlnum } from './text.js';
 import type { BlockedTerm, CustomPattern } from './types.js';
 
 export type CustomEntry =
   | { readonly kind: 'custom'; readonly name: string }
-  | { readonly kind: 'blocked'; readonly term: string; readonly maxDistance: number };
+  | {
+      readonly kind: 'blocked';
+      readonly term: string;
+      readonly maxDistance: number;
+      /** Set when the database holds the term's exact pieces: the term, to find fuzzy match ends around their hits. */
+      readonly pieces?: FuzzyTerm;
+    };
 
 const MAX_DISTANCE = 2;
+
+/**
+ * Shortest piece (bytes) worth a literal: shorter pieces would hit often in ordinary text, and each
+ * hit costs a dynamic programme in TypeScript; such terms keep the engine's edit distance.
+ */
+const MIN_PIECE_BYTES = 6;
+
+/** The term split into `count` pieces of near-equal byte length, at code point boundaries; undefined if one is too short. */
+function piecesOf(term: string, count: number): string[] | undefined {
+  const chars = Array.from(term);
+  const total = Buffer.byteLength(term, 'utf8');
+  const pieces: string[] = [];
+  let piece = '';
+  let bytes = 0;
+  let done = 0;
+  for (const ch of chars) {
+    piece += ch;
+    bytes += Buffer.byteLength(ch, 'utf8');
+    done += Buffer.byteLength(ch, 'utf8');
+    // Close a piece once it holds its share of the bytes still to be split.
+    if (pieces.length < count - 1 && bytes >= (total - (done - bytes)) / (count - pieces.length)) {
+      pieces.push(piece);
+      piece = '';
+      bytes = 0;
+    }
+  }
+  pieces.push(piece);
+  return pieces.length === count && pieces.every((p) => Buffer.byteLength(p, 'utf8') >= MIN_PIECE_BYTES) ? pieces : undefined;
+}
+
+/** The term as the fallback's fuzzy tables: one byte per position, ASCII letters in both cases (the engine's caseless). */
+function fuzzyTerm(term: string, distance: number): FuzzyTerm {
+  const tables = [...Buffer.from(term, 'utf8')].map((c) => {
+    const table = new Uint8Array(256);
+    table[c] = 1;
+    const l = c | 0x20;
+    if (l >= 0x61 && l <= 0x7a) table[l] = table[l & ~0x20] = 1;
+    return table;
+  });
+  return { tables, distance, hamming: false };
+}
 
 function escapeRegex(s: string): string {
   return s.replace(/[\\^$.*+?()[\]{}|/-]/g, (c) => `\\${c}`);
@@ -73,10 +128,18 @@ export function customPatternSpecs(
     if (d === 0) {
       const expression = `${isWordChar(t.term[0]) ? '\\b' : ''}${body}${isWordChar(t.term[t.term.length - 1]) ? '\\b' : ''}`;
       specs.push({ id, expression, flags: { caseless: true, leftmostStart: true } });
-    } else {
-      specs.push({ id, expression: body, flags: { caseless: true }, extensions: { editDistance: d } });
+      entries.set(id++, { kind: 'blocked', term: t.term, maxDistance: d });
+      return;
     }
-    entries.set(id++, { kind: 'blocked', term: t.term, maxDistance: d });
+    const pieces = piecesOf(t.term, d + 1);
+    if (pieces === undefined) {
+      specs.push({ id, expression: body, flags: { caseless: true }, extensions: { editDistance: d } });
+      entries.set(id++, { kind: 'blocked', term: t.term, maxDistance: d });
+      return;
+    }
+    // One id for every piece: their hits are the term's.
+    for (const piece of pieces) specs.push({ id, expression: escapeRegex(piece), flags: { caseless: true } });
+    entries.set(id++, { kind: 'blocked', term: t.term, maxDistance: d, pieces: fuzzyTerm(t.term, d) });
   });
   return { specs, entries };
 }
@@ -130,7 +193,7 @@ export function blockedFindings(b: Uint8Array, entry: CustomEntry & { kind: 'blo
   const term = Buffer.from(entry.term.toLowerCase(), 'utf8');
   const d = entry.maxDistance;
   const candidates: { s: number; e: number; dist: number }[] = [];
-  for (const [, e] of matches) {
+  for (const [, e] of entry.pieces ? fuzzyMatchEnds(b, entry.pieces, matches) : matches) {
     let best: { s: number; e: number; dist: number } | undefined;
     for (let s = Math.max(0, e - term.length - d); s <= e - term.length + d && s < e; s++) {
       if (isAlnum(b[s - 1]) || isAlnum(b[e])) continue;
@@ -143,4 +206,33 @@ export function blockedFindings(b: Uint8Array, entry: CustomEntry & { kind: 'blo
   const kept: typeof candidates = [];
   for (const c of candidates) if (kept.every((k) => c.e <= k.s || c.s >= k.e)) kept.push(c);
   return kept.map((c) => raw('blocked_term', c.s, c.e, c.dist === 0 ? 1 : 0.8, { detector }));
+}
+
+/**
+ * The ends the engine's edit-distance pattern would report, from the hits of the term's pieces: a
+ * match containing a piece hit ending at `e` lies within `[e - width, e + width)` (width: the
+ * term's length plus the distance), so the exact programme runs over those windows (merged where
+ * they overlap) and nowhere else. Increasing order, each end once, as the engine reports them.
+ */
+function fuzzyMatchEnds(b: Uint8Array, term: FuzzyTerm, hits: [number, number][]): [number, number][] {
+  const width = fuzzyMaxWidth(term);
+  const hitEnds = hits.map(([, e]) => e).sort((x, y) => x - y);
+  const out: [number, number][] = [];
+  const run = (from: number, to: number): void => {
+    fuzzyEnds(bytesText(b, from, to), 0, 0, to - from, term, (_start, end) => out.push([-1, from + end]));
+  };
+  let from = -1;
+  let to = -1;
+  for (const e of hitEnds) {
+    const lo = Math.max(0, e - width);
+    const hi = Math.min(b.length, e + width);
+    if (lo <= to) to = Math.max(to, hi);
+    else {
+      if (to >= 0) run(from, to);
+      from = lo;
+      to = hi;
+    }
+  }
+  if (to >= 0) run(from, to);
+  return out;
 }
