@@ -19,6 +19,8 @@ interface Expected {
   readonly start: number;
   readonly end: number;
   readonly evasion?: boolean;
+  /** Only in failing cases about the test-card flag. */
+  readonly testCard?: boolean;
 }
 
 interface RedTeamCase {
@@ -43,7 +45,8 @@ const withBrand = new Set<FindingType>(['pan', 'track1', 'track2']);
 
 function key(e: Expected): string {
   const brand = withBrand.has(e.type) ? (e.brand ?? '') : '';
-  return `${e.type}:${brand}:${e.start}-${e.end}${e.evasion === undefined ? '' : e.evasion ? ':evasion' : ''}`;
+  const testCard = e.testCard === undefined ? '' : e.testCard ? ':test' : ':not-test';
+  return `${e.type}:${brand}:${e.start}-${e.end}${e.evasion === undefined ? '' : e.evasion ? ':evasion' : ''}${testCard}`;
 }
 
 function found(f: Finding): Expected {
