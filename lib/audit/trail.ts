@@ -220,7 +220,26 @@ export class AuditTrail {
     record.alg = this.algorithm;
     record.prev = this.prev;
     const { line, hash } = seal(recordJson(record), this.key);
-    const text = `${line}\n`;
+    let length: number;
+    if (this.rotateBytes === 0 && this.batchBytes + line.length * 3 + 1 <= BATCH_BYTES) {
+      // Room for the worst case: encode straight into the batch, then the newline (no length
+      // pass over the line, no concatenation).
+      length = this.batch.write(line, this.batchBytes, 'utf8') + 1;
+      this.batch[this.batchBytes + length - 1] = 0x0a;
+      this.batchBytes += length;
+      this.batchRecords += 1;
+    } else length = this.appendLine(`${line}\n`);
+    this.size += length;
+    this.seq = record.seq;
+    this.prev = hash;
+    record.hash = hash; // last key, as in the line
+    if (this.fsyncEach) this.flush();
+    else if (this.batchBytes > 0) this.scheduleFlush();
+    return record;
+  }
+
+  /** Batches (or writes) one line where rotation may be due or the batch may be short of room; returns its bytes. */
+  private appendLine(text: string): number {
     const length = Buffer.byteLength(text, 'utf8');
     if (this.rotateBytes > 0 && this.size > 0 && this.size + length > this.rotateBytes) {
       this.flush(); // the batched records belong to the file being rotated out
@@ -238,13 +257,7 @@ export class AuditTrail {
       this.batchBytes += length;
       this.batchRecords += 1;
     }
-    this.size += length;
-    this.seq = record.seq;
-    this.prev = hash;
-    record.hash = hash; // last key, as in the line
-    if (this.fsyncEach) this.flush();
-    else if (this.batchBytes > 0) this.scheduleFlush();
-    return record;
+    return length;
   }
 
   /**

@@ -57,6 +57,21 @@ describe('AuditTrail', () => {
     expect(first!.hash).toMatch(/^[A-Za-z0-9_-]{43}$/);
   });
 
+  it('writes non-ASCII fields byte for byte, batched or rotating, and the chain verifies', async () => {
+    for (const rotateBytes of [0, 100_000]) {
+      const dir = mkdtempSync(join(tmpdir(), 'cardveil-audit-'));
+      const path = join(dir, 'audit.jsonl');
+      const trail = new AuditTrail({ path, now: fixedNow, rotateBytes });
+      const sealed = [1, 2, 3].map((i) => trail.append(entry(i, { actor: `usér-${i} \u{1F600} \ud800`, source: 'ＩＰ' })));
+      trail.close();
+      const written = lines(path);
+      expect(written).toHaveLength(3);
+      expect(written.map((l) => (JSON.parse(l) as { hash: string }).hash)).toEqual(sealed.map((r) => r.hash));
+      expect((JSON.parse(written[0]!) as { actor: string }).actor).toBe('usér-1 \u{1F600} \ud800');
+      expect(await verifyTrail(path)).toMatchObject({ ok: true, records: 3 });
+    }
+  });
+
   it('resumes the chain when reopened', async () => {
     const path = freshTrail(3);
     const again = new AuditTrail({ path });
