@@ -107,6 +107,7 @@ export const suite: Suite = {
         `overhead, one process: ${shared.text}`,
         perRequest(stats),
       ];
+      if (timing.clock === 'cpu') notes.push('--cpu-time counts the bench process only: the own-process rows hold the client\'s CPU, not the gateway\'s (that is the per-request line above).');
       return { rows: [...own, ...one], ratios: [], goals, notes };
     } finally {
       agent.destroy();
