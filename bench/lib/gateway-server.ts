@@ -178,6 +178,8 @@ async function runChild(role: string, upstreamUrl: string): Promise<void> {
       void server.close().then(() => process.exit(0));
     }
   });
+  // A bench that dies (Ctrl-C, a crash) must not leave its servers behind.
+  process.once('disconnect', () => process.exit(0));
   send({ url: server.url });
 }
 
