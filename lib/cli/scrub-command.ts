@@ -52,15 +52,19 @@ export async function scrubCommand(argv: string[]): Promise<number> {
     throw usage(`${inPlace ? '--in-place' : '-o'} needs at least one PATH`);
   }
 
-  const scrubber = createScrubber(values.pack, engine);
-  const started = Date.now();
-  const cpuAtStart = process.cpuUsage();
+  // N threads: N - 1 workers and this thread, which scrubs its share between reads and writes.
+  // The workers start first, so their start-up overlaps the pack compile below.
+  const pool = threads > 1 ? new ScrubPool(null, { threads: threads - 1 }) : undefined;
   const files: FileReport[] = [];
   const totals = emptySummary();
-  // N threads: N - 1 workers and this thread, which scrubs its share between reads and writes.
-  const pool = threads > 1 ? new ScrubPool(scrubber, { threads: threads - 1 }) : undefined;
-  const common: ParallelScrubOptions = { scrubber, format, ...(pool ? { pool, shareMainThread: true } : { threads: 1 }) };
+  let started = Date.now();
+  let cpuAtStart = process.cpuUsage();
   try {
+    const scrubber = createScrubber(values.pack, engine);
+    pool?.load(scrubber);
+    started = Date.now();
+    cpuAtStart = process.cpuUsage();
+    const common: ParallelScrubOptions = { scrubber, format, ...(pool ? { pool, shareMainThread: true } : { threads: 1 }) };
     if (positionals.length === 0) {
       const progress = new Progress({ stream: process.stderr, env: process.env, enabled: !values['no-progress'] });
       let result;

@@ -8,6 +8,17 @@ export interface ScrubTask {
   readonly format: ScrubFormat;
 }
 
+/**
+ * The compiled scrubber (`Scrubber.toWorkerData()`), sent once. Workers can be started before the
+ * pack is compiled (their module loading overlaps the compile) and wait for this message.
+ */
+export interface InitMessage {
+  readonly init: unknown;
+}
+
+/** A worker's first reply: its Scrubber is built and has scrubbed once, or it could not start. */
+export type ReadyReply = { readonly ready: true } | { readonly ready: false; readonly error: { readonly code: string; readonly message: string } };
+
 /** Asks a worker to exit once idle (see ScrubPool.close). */
 export interface StopMessage {
   readonly stop: true;

@@ -22,9 +22,11 @@ export interface PipelineOptions extends SegmenterOptions {
   /** Scrub segments on these workers (output order is preserved). */
   readonly pool?: ScrubPool;
   /**
-   * With a pool: the calling thread scrubs one segment in every `pool.threads + 1` itself, so N
-   * scrubbing threads take N - 1 workers (each costs a start-up and its memory) and the calling
-   * thread, otherwise mostly waiting on I/O, does its share.
+   * With a pool: the calling thread scrubs a segment itself whenever no worker has room for it
+   * (workers still starting, or each holding two segments), so N scrubbing threads take N - 1
+   * workers (each costs a start-up and its memory) and the calling thread, otherwise mostly
+   * waiting on I/O, takes whatever share its I/O leaves it time for. Without it, every segment
+   * goes to the pool.
    */
   readonly shareMainThread?: boolean;
   readonly format?: ScrubFormat;
@@ -71,9 +73,10 @@ const IDLE = Symbol('idle');
 export async function scrubInto(source: ByteSource, sink: Writable, options: PipelineOptions): Promise<ScrubSummary> {
   const { scrubber, pool } = options;
   const format = options.format ?? 'text';
-  const share = pool && options.shareMainThread === true ? pool.threads + 1 : 0;
-  const maxInFlight = pool ? 2 * (pool.threads + (share > 0 ? 1 : 0)) : 0;
-  let submitted = 0;
+  const share = pool !== undefined && options.shareMainThread === true;
+  // Each worker holds up to two segments, and results are written in order: room for those, two
+  // of this thread's, and one more so a worker's next result is never what the main thread waits on.
+  const maxInFlight = pool ? 2 * pool.threads + (share ? 3 : 0) : 0;
   const segments = new SegmentBuffer(scrubberCutCheck(scrubber), { ...options, spares: maxInFlight + MAX_PENDING_WRITES + 2 });
   const summary = emptySummary();
   const inFlight: InFlight[] = [];
@@ -122,14 +125,13 @@ export async function scrubInto(source: ByteSource, sink: Writable, options: Pip
     if (carry > 0) {
       // After an idle cut (slow input): scrubbed here, with the context it carries.
       result = Promise.resolve({ ...scrubAfterContext(scrubber, segment, carry, format), memory: segment.buffer });
-    } else if (pool && (share === 0 || submitted % share !== 0)) {
+    } else if (pool && (!share || pool.hasRoom())) {
       result = pool.run(segment, format, { transfer: true }); // the memory comes back with the result
       result.catch(() => {}); // observed in writeOldest; avoids an unhandled rejection meanwhile
     } else {
       const memory = segment.buffer;
       result = Promise.resolve({ ...scrubSegment(scrubber, segment, format), memory });
     }
-    submitted++;
     inFlight.push({ bytesIn, result });
     while (inFlight.length > maxInFlight) await writeOldest();
   };

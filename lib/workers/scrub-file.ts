@@ -143,17 +143,20 @@ async function withPool<T>(
   options: ParallelScrubOptions,
   body: (scrubber: BufferScrubber, pool: ScrubPool | undefined, ownPool: boolean) => Promise<T>,
 ): Promise<T> {
-  const scrubber =
+  const create = (): BufferScrubber & WorkerDataSource =>
     options.scrubber ??
     Scrubber.create({
       ...(options.pack !== undefined ? { pack: options.pack } : {}),
       ...(options.engine !== undefined ? { engine: options.engine } : {}),
     });
-  if (options.pool) return body(scrubber, options.pool, false);
+  if (options.pool) return body(create(), options.pool, false);
   const threads = options.threads ?? availableParallelism();
-  if (threads === 1) return body(scrubber, undefined, false);
-  const pool = new ScrubPool(scrubber, { threads: threads - 1 }); // this thread is the N-th
+  if (threads === 1) return body(create(), undefined, false);
+  // The workers start (threads, module loading) while this thread compiles the pack.
+  const pool = new ScrubPool(null, { threads: threads - 1 }); // this thread is the N-th
   try {
+    const scrubber = create();
+    pool.load(scrubber);
     return await body(scrubber, pool, true);
   } finally {
     await pool.close();

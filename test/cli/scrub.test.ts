@@ -56,10 +56,21 @@ describe('cardveil scrub', { timeout: 180_000 }, () => {
     expect(run.stderr).toMatch(/\n {2}pan +\d+\n/);
   });
 
-  it('gives the same output with one thread and with two', async () => {
+  it('gives the same output with one thread and with two, over many segments (worker and main thread both scrubbing)', async () => {
+    // ~3 MB: several 1 MiB segments, so the second thread's worker gets some of them.
+    const input = join(dir, 'threads.log');
+    const content = Buffer.concat(Array.from({ length: Math.ceil(3e6 / SAMPLE.length) }, (_, i) => Buffer.concat([Buffer.from(`--- block ${i} ---\n`), SAMPLE])));
+    writeFileSync(input, content);
+    const whole = scrubber.scrubBuffer(content).output;
+    for (const threads of ['1', '2']) {
+      const out = join(dir, `threads-${threads}`);
+      const run = await runCli(['scrub', input, '-o', out, '--threads', threads, '-q']);
+      expect(run.code).toBe(0);
+      expect(run.stderr).toBe('');
+      expect(readFileSync(join(out, 'threads.log')).equals(whole)).toBe(true);
+    }
     const one = await runCli(['scrub', '--threads', '1', '-q'], { input: SAMPLE });
     expect(one.code).toBe(0);
-    expect(one.stderr).toBe('');
     expect(one.stdout.equals(expected)).toBe(true);
   });
 

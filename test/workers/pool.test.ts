@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
@@ -60,6 +60,28 @@ describe('ScrubPool', { timeout: 120_000 }, () => {
     await broken.close();
   });
 
+  it('starts its workers before the scrubber exists: runs wait until `load` hands it over', async () => {
+    const early = new ScrubPool(null, { threads: 1 });
+    try {
+      expect(early.hasRoom()).toBe(false); // not loaded: nothing can start yet
+      const pending = early.run(SAMPLE, 'text');
+      early.load(scrubber);
+      expect(() => early.load(scrubber)).toThrow(expect.objectContaining({ code: 'ERR_INVALID_ARGUMENT' }));
+      expect((await pending).output.equals(scrubber.scrubBuffer(SAMPLE).output)).toBe(true);
+      expect(early.hasRoom()).toBe(true); // ready and idle
+    } finally {
+      await early.close();
+    }
+    expect(() => early.hasRoom()).toThrow(expect.objectContaining({ code: 'ERR_POOL_CLOSED' }));
+  });
+
+  it('never reports room in a broken pool: hasRoom throws its ERR_WORKER failure', async () => {
+    const broken = new ScrubPool({ toWorkerData: () => ({ pack: { not: 'a pack' }, database: new Uint8Array(4), engine: 'javascript' }) }, { threads: 1 });
+    await expect(broken.run(SAMPLE, 'text')).rejects.toMatchObject({ code: 'ERR_WORKER' });
+    expect(() => broken.hasRoom()).toThrow(expect.objectContaining({ code: 'ERR_WORKER' }));
+    await broken.close();
+  });
+
   it('rejects runs after close with ERR_POOL_CLOSED and a bad thread count with ERR_INVALID_ARGUMENT', async () => {
     const small = new ScrubPool(scrubber, { threads: 1 });
     await small.close();
@@ -78,6 +100,26 @@ describe('scrubFileParallel / scrubStreamParallel', () => {
     const whole = scrubber.scrubBuffer(content);
     expect(readFileSync(output).equals(whole.output)).toBe(true);
     expect(result).toMatchObject({ gzip: false, bytesIn: content.length, bytesOut: whole.output.length, findings: whole.findings, counts: whole.counts });
+  });
+
+  it('with shareMainThread, scrubs every segment on the calling thread while no worker is ready, and fails when the pool does', async () => {
+    const content = Buffer.concat(Array.from({ length: 40 }, (_, i) => Buffer.concat([Buffer.from(`--- block ${i} ---\n`), SAMPLE])));
+    const input = join(dir, 'share.log');
+    writeFileSync(input, content);
+    const idle = new ScrubPool(null, { threads: 1 }); // never loaded: it never has room
+    try {
+      const output = join(dir, 'share.clean.log');
+      await scrubFileParallel(input, output, { scrubber, pool: idle, shareMainThread: true, segmentBytes: 16 * 1024 });
+      expect(readFileSync(output).equals(scrubber.scrubBuffer(content).output)).toBe(true);
+    } finally {
+      await idle.close();
+    }
+    const broken = new ScrubPool({ toWorkerData: () => ({ pack: { not: 'a pack' }, database: new Uint8Array(4), engine: 'javascript' }) }, { threads: 1 });
+    await expect(broken.run(SAMPLE, 'text')).rejects.toMatchObject({ code: 'ERR_WORKER' });
+    const target = join(dir, 'share.broken.log');
+    await expect(scrubFileParallel(input, target, { scrubber, pool: broken, shareMainThread: true, segmentBytes: 16 * 1024 })).rejects.toMatchObject({ code: 'ERR_WORKER' });
+    expect(existsSync(target)).toBe(false);
+    await broken.close();
   });
 
   it('gives the same bytes inline (threads: 1) as on the pool', async () => {
