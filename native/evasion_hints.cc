@@ -1,8 +1,9 @@
 // The evasion-hint pass (see evasion_hints.h; the specification is lib/engine/evasion-hints.ts).
 //
-// Every hint is a non-ASCII code point, and in UTF-8 a well-formed sequence starts only at a lead
-// byte (C2..F4) and holds only continuation bytes after it. So the pass never decodes ASCII: SIMD
-// skips 256 bytes at once when none has its top bit set (the usual case in logs), then finds the
+// Nearly every hint is a non-ASCII code point, and in UTF-8 a well-formed sequence starts only at a
+// lead byte (C2..F4) and holds only continuation bytes after it. So the pass never decodes ASCII:
+// SIMD skips 256 bytes at once when none has its top bit set and none is an ASCII invisible (the
+// usual case in logs; the ASCII invisibles are a byte set, tested like the leads), then finds the
 // lead bytes 64 at a time, keeping only leads that begin some listed code point (a config-derived
 // byte set, tested with two PSHUFB nibble lookups), so text in other scripts is skipped as well.
 // Each remaining lead is checked on its own: is a well-formed sequence there, is its code point in
@@ -58,6 +59,10 @@ inline uint32_t decode(const uint8_t* s, int more) {
 // leads(p, t): bit i set when p[i] may be a lead in the finder's lead set t (64 bytes): exactly the
 // set with PSHUFB, or every byte >= 0xC2 without it (the scanner checks t.any[] on each one anyway).
 // anyHigh(p): some byte of p[0..256) is >= 0x80.
+// ascii(p, t): bit i set when p[i] is an ASCII invisible right after an ASCII digit (exactly; bit 0
+// whatever p[-1] is: the scanner checks). Logs are full of ASCII (`=` in key=value pairs), so the
+// digit test keeps most blocks out of the scalar loop. anyAscii(p, t): some bit of ascii() is set
+// for one of the four 64-byte blocks of p[0..256).
 
 using LeadTables = EvasionHintFinder::LeadTables;
 
@@ -75,6 +80,16 @@ struct ScalarBytes {
       acc |= word;
     }
     return (acc & 0x8080808080808080ULL) != 0;
+  }
+  static uint64_t ascii(const uint8_t* p, const LeadTables& t) {
+    uint64_t m = 0;
+    for (unsigned i = 0; i < 64; ++i) {
+      m |= static_cast<uint64_t>(p[i] < 0x80 && t.ascii[p[i]] && (i == 0 || isDigit(p[i - 1]))) << i;
+    }
+    return m;
+  }
+  static bool anyAscii(const uint8_t* p, const LeadTables& t) {
+    return (ascii(p, t) | ascii(p + 64, t) | ascii(p + 128, t) | ascii(p + 192, t)) != 0;
   }
 };
 
@@ -96,6 +111,9 @@ struct Sse2Bytes {
     for (unsigned i = 16; i < 256; i += 16) acc = _mm_or_si128(acc, _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + i)));
     return _mm_movemask_epi8(acc) != 0;
   }
+  // No PSHUFB in SSE2: a byte below the highest ASCII invisible is looked up in the table.
+  static inline uint64_t ascii(const uint8_t* p, const LeadTables& t) { return ScalarBytes::ascii(p, t); }
+  static inline bool anyAscii(const uint8_t* p, const LeadTables& t) { return ScalarBytes::anyAscii(p, t); }
 };
 
 struct Avx2Bytes {
@@ -120,6 +138,31 @@ struct Avx2Bytes {
     }
     return _mm256_movemask_epi8(acc) != 0;
   }
+  // Nonzero bytes where x is in the ASCII set.
+  __attribute__((target("avx2"))) static inline __m256i asciiBits(__m256i x, const LeadTables& t) {
+    const __m256i nibble = _mm256_set1_epi8(0x0F);
+    const __m256i low = _mm256_load_si256(reinterpret_cast<const __m256i*>(t.asciiLow));
+    const __m256i high = _mm256_load_si256(reinterpret_cast<const __m256i*>(t.asciiHigh));
+    return _mm256_and_si256(_mm256_shuffle_epi8(low, _mm256_and_si256(x, nibble)),
+                            _mm256_shuffle_epi8(high, _mm256_and_si256(_mm256_srli_epi16(x, 4), nibble)));
+  }
+  // Bit i: x[i] is in the ASCII set; bit i of *digits: x[i] is '0'..'9'.
+  __attribute__((target("avx2"))) static inline uint32_t asciiMask(__m256i x, const LeadTables& t, uint32_t* digits) {
+    const __m256i zero = _mm256_setzero_si256();
+    const __m256i v = _mm256_sub_epi8(x, _mm256_set1_epi8('0'));
+    *digits = static_cast<uint32_t>(_mm256_movemask_epi8(_mm256_cmpeq_epi8(_mm256_min_epu8(v, _mm256_set1_epi8(9)), v)));
+    return ~static_cast<uint32_t>(_mm256_movemask_epi8(_mm256_cmpeq_epi8(asciiBits(x, t), zero)));
+  }
+  __attribute__((target("avx2"))) static inline uint64_t ascii(const uint8_t* p, const LeadTables& t) {
+    uint32_t d0, d1;
+    const uint32_t m0 = asciiMask(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(p)), t, &d0);
+    const uint32_t m1 = asciiMask(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(p + 32)), t, &d1);
+    const uint64_t digits = d0 | static_cast<uint64_t>(d1) << 32;
+    return (m0 | static_cast<uint64_t>(m1) << 32) & (digits << 1 | 1);
+  }
+  __attribute__((target("avx2"))) static inline bool anyAscii(const uint8_t* p, const LeadTables& t) {
+    return (ascii(p, t) | ascii(p + 64, t) | ascii(p + 128, t) | ascii(p + 192, t)) != 0;
+  }
 };
 
 struct Avx512Bytes {
@@ -137,6 +180,17 @@ struct Avx512Bytes {
     const __m512i b = _mm512_or_si512(_mm512_loadu_si512(p + 128), _mm512_loadu_si512(p + 192));
     return _mm512_movepi8_mask(_mm512_or_si512(a, b)) != 0;
   }
+  __attribute__((target("avx512f,avx512bw"))) static inline uint64_t ascii(const uint8_t* p, const LeadTables& t) {
+    const __m512i nibble = _mm512_set1_epi8(0x0F);
+    const __m512i x = _mm512_loadu_si512(p);
+    const __m512i bits = _mm512_and_si512(_mm512_shuffle_epi8(_mm512_load_si512(t.asciiLow), _mm512_and_si512(x, nibble)),
+                                          _mm512_shuffle_epi8(_mm512_load_si512(t.asciiHigh), _mm512_and_si512(_mm512_srli_epi16(x, 4), nibble)));
+    const uint64_t digits = _mm512_cmple_epu8_mask(_mm512_sub_epi8(x, _mm512_set1_epi8('0')), _mm512_set1_epi8(9));
+    return _mm512_test_epi8_mask(bits, bits) & (digits << 1 | 1);
+  }
+  __attribute__((target("avx512f,avx512bw"))) static inline bool anyAscii(const uint8_t* p, const LeadTables& t) {
+    return (ascii(p, t) | ascii(p + 64, t) | ascii(p + 128, t) | ascii(p + 192, t)) != 0;
+  }
 };
 #endif
 
@@ -148,32 +202,55 @@ class Scanner {
   Scanner(const EvasionHintFinder& f, EvasionHintState& s, bool final, std::vector<Match>& out)
       : f_(f), s_(s), final_(final), out_(out) {}
 
-  template <class B>
+  // kAscii: the finder has ASCII invisibles (without them the ASCII test is left out).
+  template <class B, bool kAscii>
   void scan(const uint8_t* d, size_t n) {
     if (n == 0) return;
     if (s_.pendingLen > 0 && !finishPending(d, n)) return;
+    const LeadTables& t = f_.leads();
     size_t next = 0;  // bytes before it are consumed (part of a sequence already handled)
     size_t p = 0;
     while (p + 256 <= n) {
-      if (B::anyHigh(d + p)) {
-        for (unsigned k = 0; k < 4; ++k) next = block(d, n, p + 64 * k, B::leads(d + p + 64 * k, f_.leads()), next);
+      if (B::anyHigh(d + p) || (kAscii && B::anyAscii(d + p, t))) {
+        for (unsigned k = 0; k < 4; ++k) {
+          const uint8_t* at = d + p + 64 * k;
+          next = block(d, n, p + 64 * k, B::leads(at, t), kAscii ? B::ascii(at, t) : 0, next);
+        }
       }
       p += 256;
     }
-    for (; p + 64 <= n; p += 64) next = block(d, n, p, B::leads(d + p, f_.leads()), next);
-    for (size_t q = p > next ? p : next; q < n;) q = d[q] >= 0xC2 ? lead(d, n, q) : q + 1;
+    for (; p + 64 <= n; p += 64) next = block(d, n, p, B::leads(d + p, t), kAscii ? B::ascii(d + p, t) : 0, next);
+    for (size_t q = p > next ? p : next; q < n;) {
+      if (d[q] >= 0xC2) {
+        q = lead(d, n, q);
+      } else {
+        if (kAscii && d[q] < 0x80 && t.ascii[d[q]]) asciiInvisible(d, q);
+        ++q;
+      }
+    }
     s_.lastWasDigit = isDigit(d[n - 1]);
     s_.base += n;
   }
 
  private:
-  // The leads of one 64-byte block at d[p]; returns the new `next`.
-  size_t block(const uint8_t* d, size_t n, size_t p, uint64_t leads, size_t next) {
-    for (; leads != 0; leads &= leads - 1) {
-      const size_t q = p + static_cast<unsigned>(__builtin_ctzll(leads));
-      if (q >= next) next = lead(d, n, q);
+  // The leads and ASCII invisibles of one 64-byte block at d[p], in order; returns the new `next`.
+  // An ASCII byte is never inside a sequence, so `next` does not apply to it.
+  size_t block(const uint8_t* d, size_t n, size_t p, uint64_t leads, uint64_t ascii, size_t next) {
+    for (uint64_t events = leads | ascii; events != 0; events &= events - 1) {
+      const unsigned i = static_cast<unsigned>(__builtin_ctzll(events));
+      const size_t q = p + i;
+      if ((ascii >> i) & 1) {
+        asciiInvisible(d, q);
+      } else if (q >= next) {
+        next = lead(d, n, q);
+      }
     }
     return next;
+  }
+
+  // d[q] is an ASCII invisible: a hint when an ASCII digit is right before it.
+  void asciiInvisible(const uint8_t* d, size_t q) {
+    if (afterDigit(d, q)) out_.push_back(Match{f_.id(), s_.base + q, s_.base + q + 1});
   }
 
   bool afterDigit(const uint8_t* d, size_t q) const { return q > 0 ? isDigit(d[q - 1]) : s_.lastWasDigit; }
@@ -241,18 +318,22 @@ class Scanner {
 
 // Runtime dispatch: the SIMD variants are compiled with target attributes so the addon needs no
 // special flags; flatten inlines the scanner into one function per target.
-using ScanFn = void (*)(Scanner&, const uint8_t*, size_t);
+using ScanFn = void (*)(Scanner&, const uint8_t*, size_t, bool);
 
 #ifdef CARDVEIL_X86
-[[maybe_unused]] __attribute__((target("avx512f,avx512bw"), flatten)) void scanAvx512(Scanner& s, const uint8_t* d, size_t n) {
-  s.scan<Avx512Bytes>(d, n);
+[[maybe_unused]] __attribute__((target("avx512f,avx512bw"), flatten)) void scanAvx512(Scanner& s, const uint8_t* d, size_t n, bool ascii) {
+  ascii ? s.scan<Avx512Bytes, true>(d, n) : s.scan<Avx512Bytes, false>(d, n);
 }
-[[maybe_unused]] __attribute__((target("avx2"), flatten)) void scanAvx2(Scanner& s, const uint8_t* d, size_t n) {
-  s.scan<Avx2Bytes>(d, n);
+[[maybe_unused]] __attribute__((target("avx2"), flatten)) void scanAvx2(Scanner& s, const uint8_t* d, size_t n, bool ascii) {
+  ascii ? s.scan<Avx2Bytes, true>(d, n) : s.scan<Avx2Bytes, false>(d, n);
 }
-[[maybe_unused]] __attribute__((flatten)) void scanSse2(Scanner& s, const uint8_t* d, size_t n) { s.scan<Sse2Bytes>(d, n); }
+[[maybe_unused]] __attribute__((flatten)) void scanSse2(Scanner& s, const uint8_t* d, size_t n, bool ascii) {
+  ascii ? s.scan<Sse2Bytes, true>(d, n) : s.scan<Sse2Bytes, false>(d, n);
+}
 #endif
-[[maybe_unused]] void scanScalar(Scanner& s, const uint8_t* d, size_t n) { s.scan<ScalarBytes>(d, n); }
+[[maybe_unused]] void scanScalar(Scanner& s, const uint8_t* d, size_t n, bool ascii) {
+  ascii ? s.scan<ScalarBytes, true>(d, n) : s.scan<ScalarBytes, false>(d, n);
+}
 
 // CARDVEIL_EVASION_HINTS_FORCE_{AVX2,SSE2,SCALAR} pin one variant, so tests can check each one.
 ScanFn pickScan() {
@@ -277,8 +358,8 @@ ScanFn pickScan() {
 EvasionHintFinder::EvasionHintFinder(uint32_t id, std::vector<CodePointRange> digits,
                                      std::vector<CodePointRange> invisibles)
     : id_(id), digits_(std::move(digits)), invisibles_(std::move(invisibles)), pageOf_(kPages, 0), pages_(1, Page{}) {
-  mark(digits_, true);
-  mark(invisibles_, false);
+  mark(digits_, true, 0x80);
+  mark(invisibles_, false, 0);
   // UTF-8 lead bytes grow with the code point (C2..DF, then E0..EF, then F0..F4), so a range's
   // code points begin with every lead from its first's to its last's.
   auto leadOf = [](uint32_t cp) -> unsigned {
@@ -286,8 +367,19 @@ EvasionHintFinder::EvasionHintFinder(uint32_t id, std::vector<CodePointRange> di
   };
   for (const auto* list : {&digits_, &invisibles_}) {
     for (const CodePointRange& r : *list) {
-      for (unsigned b = leadOf(r.first); b <= leadOf(r.last); ++b) leads_.any[b] = true;
+      if (r.last < 0x80) continue;  // ASCII only: no lead byte
+      for (unsigned b = leadOf(r.first < 0x80 ? 0x80 : r.first); b <= leadOf(r.last); ++b) leads_.any[b] = true;
     }
+  }
+  for (const CodePointRange& r : invisibles_) {
+    for (uint32_t b = r.first; b < 0x80 && b <= r.last; ++b) {
+      leads_.ascii[b] = true;
+      leads_.anyAscii = true;
+      for (unsigned copy = 0; copy < 64; copy += 16) leads_.asciiLow[copy + (b & 15)] |= static_cast<uint8_t>(1u << (b >> 4));
+    }
+  }
+  for (unsigned copy = 0; copy < 64; copy += 16) {
+    for (unsigned h = 0; h < 8; ++h) leads_.asciiHigh[copy + h] = static_cast<uint8_t>(1u << h);
   }
   for (unsigned b = 0x80; b < 0x100; ++b) {
     if (!leads_.any[b]) continue;
@@ -298,10 +390,10 @@ EvasionHintFinder::EvasionHintFinder(uint32_t id, std::vector<CodePointRange> di
   }
 }
 
-void EvasionHintFinder::mark(const std::vector<CodePointRange>& ranges, bool digit) {
+void EvasionHintFinder::mark(const std::vector<CodePointRange>& ranges, bool digit, uint32_t lowest) {
   for (const CodePointRange& r : ranges) {
-    if (r.first < 0x80 || r.first > r.last || r.last > kLastCodePoint || (r.first <= 0xDFFF && r.last >= 0xD800)) {
-      throw std::invalid_argument("a code point range must be first <= last within 0x80 to 0x10FFFF, without surrogates");
+    if (r.first < lowest || r.first > r.last || r.last > kLastCodePoint || (r.first <= 0xDFFF && r.last >= 0xD800)) {
+      throw std::invalid_argument("a code point range must be first <= last within 0x80 (0 for invisibles) to 0x10FFFF, without surrogates");
     }
     for (uint32_t cp = r.first;; ++cp) {
       uint16_t& index = pageOf_[cp >> 8];
@@ -320,7 +412,7 @@ void EvasionHintFinder::scan(const uint8_t* data, size_t len, EvasionHintState& 
                              std::vector<Match>& out) const {
   static const ScanFn fn = pickScan();
   Scanner scanner(*this, state, final, out);
-  fn(scanner, data, len);
+  fn(scanner, data, len, leads_.anyAscii);
 }
 
 void EvasionHintFinder::find(const uint8_t* data, size_t len, std::vector<Match>& out) const {

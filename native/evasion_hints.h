@@ -6,7 +6,9 @@
 // the concatenated chunks, whatever the chunking. Why it exists: the few hundred multi-byte
 // literals these two patterns need cut a Hyperscan database of ASCII literals to half its speed,
 // while on ASCII text (most logs) they cannot match at all and a SIMD skip of ASCII blocks is
-// nearly free.
+// nearly free. ASCII invisibles (control characters between digit groups) are a byte-set test in
+// the same skip: as a Hyperscan class pattern, `[0-9][\x00\x08\x0b\x0c\x1b]` alone cost 15% of
+// the database scan on loghub.
 //
 // Threads: an EvasionHintFinder is immutable after construction and may be shared by any number of
 // threads; an EvasionHintStream belongs to one thread at a time.
@@ -40,8 +42,8 @@ struct EvasionHintState {
 // The configuration compiled into a two-level bitmap. Immutable, shareable across threads.
 class EvasionHintFinder {
  public:
-  // Throws std::invalid_argument unless every range is first <= last within 0x80..0x10FFFF and
-  // leaves out the surrogates (the rules of lib/engine/validate.ts).
+  // Throws std::invalid_argument unless every range is first <= last within 0x80..0x10FFFF (0..0x10FFFF
+  // for invisibles) and leaves out the surrogates (the rules of lib/engine/validate.ts).
   EvasionHintFinder(uint32_t id, std::vector<CodePointRange> digits, std::vector<CodePointRange> invisibles);
   uint32_t id() const noexcept { return id_; }
   // Block mode: appends {id, start, end} byte offsets of every hint in data[0..len), sorted by end.
@@ -60,10 +62,17 @@ class EvasionHintFinder {
   // each 16-byte table repeated 4 times so that a 256- or 512-bit register loads it directly.
   // Non-ASCII text whose leads are outside the set (most Cyrillic, Greek, CJK ideographs) is
   // skipped by SIMD as well.
+  // The ASCII invisibles (code points below 0x80, such as an ESC between digit groups) come as a
+  // byte set too: b < 0x80 is in it iff asciiLow[b & 15] & asciiHigh[b >> 4] != 0 (asciiHigh[h]
+  // is 1 << h for h < 8, 0 above, so no byte >= 0x80 is), and ascii[b] for the scalar code.
   struct LeadTables {
     alignas(64) uint8_t low[64];
     alignas(64) uint8_t high[64];
+    alignas(64) uint8_t asciiLow[64];
+    alignas(64) uint8_t asciiHigh[64];
     bool any[256];
+    bool ascii[128];
+    bool anyAscii;  // some ASCII code point is an invisible: every block must be looked at
   };
   const LeadTables& leads() const noexcept { return leads_; }
 
@@ -83,7 +92,7 @@ class EvasionHintFinder {
     uint64_t digit[4];
     uint64_t invisible[4];
   };
-  void mark(const std::vector<CodePointRange>& ranges, bool digit);
+  void mark(const std::vector<CodePointRange>& ranges, bool digit, uint32_t lowest);
 
   uint32_t id_;
   std::vector<CodePointRange> digits_;

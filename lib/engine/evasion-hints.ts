@@ -21,10 +21,12 @@
  * - Each hint is reported once as `[id, start, end]`: its first unit and one past its last, in input
  *   units (bytes or UTF-16 units). Output is sorted by end, then start (hints never overlap).
  *
- * The lists hold only non-ASCII code points (0x80–0x10FFFF, no surrogates; validate.ts enforces
- * it), which is what lets both engines skip ASCII without decoding it. Because no byte below 0x80
- * is ever part of a longer UTF-8 sequence, every hint depends only on its own bytes and the one
- * byte before it: streams need to carry at most the 3 bytes of a cut sequence and one digit flag.
+ * `digits` holds only non-ASCII code points (0x80–0x10FFFF, no surrogates; validate.ts enforces
+ * it). `invisibles` may also hold ASCII code points (control characters such as ESC between digit
+ * groups): an ASCII invisible is one byte (one UTF-16 unit), tested as a byte set, so both engines
+ * still skip other ASCII without decoding it. Because no byte below 0x80 is ever part of a longer
+ * UTF-8 sequence, every hint depends only on its own bytes and the one byte before it: streams need
+ * to carry at most the 3 bytes of a cut sequence and one digit flag.
  */
 import type { EvasionHintConfig } from './types.js';
 
@@ -34,6 +36,9 @@ export type { EvasionHintConfig } from './types.js';
 interface Compiled {
   readonly digits: CodePointSet;
   readonly invisibles: CodePointSet;
+  /** asciiInvisible[u] is 1 when the ASCII code point u is in `invisibles` (a table: ASCII is most input). */
+  readonly asciiInvisible: Uint8Array;
+  readonly anyAsciiInvisible: boolean;
 }
 
 /** Sorted, merged inclusive ranges with a binary-search membership test. */
@@ -72,7 +77,15 @@ const compiledConfigs = new WeakMap<EvasionHintConfig, Compiled>();
 function compiled(config: EvasionHintConfig): Compiled {
   let sets = compiledConfigs.get(config);
   if (sets === undefined) {
-    sets = { digits: new CodePointSet(config.digits), invisibles: new CodePointSet(config.invisibles) };
+    const invisibles = new CodePointSet(config.invisibles);
+    const asciiInvisible = new Uint8Array(0x80);
+    for (let u = 0; u < 0x80; u++) asciiInvisible[u] = invisibles.has(u) ? 1 : 0;
+    sets = {
+      digits: new CodePointSet(config.digits),
+      invisibles,
+      asciiInvisible,
+      anyAsciiInvisible: asciiInvisible.includes(1),
+    };
     compiledConfigs.set(config, sets);
   }
   return sets;
@@ -117,7 +130,7 @@ const utf8Length = (cp: number): number => (cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 
  * findEvasionHints(Buffer.from('card ４1\u200b1'), config); // Float64Array [50, 5, 8, 50, 9, 12]
  */
 export function findEvasionHints(input: string | Uint8Array, config: EvasionHintConfig): Float64Array {
-  const { digits, invisibles } = compiled(config);
+  const { digits, invisibles, asciiInvisible, anyAsciiInvisible } = compiled(config);
   const out: number[] = [];
   const report = (cp: number, start: number, end: number, afterDigit: boolean): void => {
     if (digits.has(cp) || (afterDigit && invisibles.has(cp))) out.push(config.id, start, end);
@@ -125,7 +138,10 @@ export function findEvasionHints(input: string | Uint8Array, config: EvasionHint
   if (typeof input === 'string') {
     for (let i = 0; i < input.length; i++) {
       const unit = input.charCodeAt(i);
-      if (unit < 0x80) continue;
+      if (unit < 0x80) {
+        if (anyAsciiInvisible && asciiInvisible[unit] === 1 && i > 0 && isAsciiDigit(input.charCodeAt(i - 1))) out.push(config.id, i, i + 1);
+        continue;
+      }
       let cp = unit;
       let units = 1;
       if (unit >= 0xd800 && unit <= 0xdfff) {
@@ -142,7 +158,11 @@ export function findEvasionHints(input: string | Uint8Array, config: EvasionHint
     }
   } else {
     for (let i = 0; i < input.length; i++) {
-      if (input[i]! < 0x80) continue;
+      const unit = input[i]!;
+      if (unit < 0x80) {
+        if (anyAsciiInvisible && asciiInvisible[unit] === 1 && i > 0 && isAsciiDigit(input[i - 1])) out.push(config.id, i, i + 1);
+        continue;
+      }
       const cp = decodeUtf8At(input, i);
       if (cp < 0) continue; // one invalid byte
       const length = utf8Length(cp);

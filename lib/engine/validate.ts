@@ -82,14 +82,15 @@ export function validateCardWindows(cards: CardWindowConfig): void {
   });
 }
 
-/** The code points an evasion-hint list may hold: non-ASCII, at most U+10FFFF. */
-const FIRST_HINT_CODE_POINT = 0x80;
+/** The code points an evasion-hint list may hold: non-ASCII digits, any invisibles, at most U+10FFFF. */
+const FIRST_HINT_CODE_POINT = { digits: 0x80, invisibles: 0 } as const;
 const LAST_CODE_POINT = 0x10ffff;
 
 /**
  * Checks the evasion-hint configuration: an id and two lists of inclusive `[first, last]` code point
- * ranges, non-ASCII (the passes skip ASCII without decoding it) and free of surrogates (which are
- * never code points of UTF-8 or of well-formed UTF-16).
+ * ranges free of surrogates (which are never code points of UTF-8 or of well-formed UTF-16); digits
+ * are non-ASCII (ASCII digits are what the card-window pass reads), invisibles may be ASCII (control
+ * characters between digit groups).
  */
 export function validateEvasionHints(hints: EvasionHintConfig): void {
   const name = 'options.evasionHints';
@@ -102,8 +103,9 @@ export function validateEvasionHints(hints: EvasionHintConfig): void {
       const at = `${name}.${list}[${r}]`;
       if (!Array.isArray(range) || range.length !== 2) throw invalid('a [first, last] pair', at, range);
       range.forEach((cp: unknown, k: number) => {
-        if (typeof cp !== 'number' || !Number.isInteger(cp) || cp < FIRST_HINT_CODE_POINT || cp > LAST_CODE_POINT) {
-          throw invalid('an integer code point from 0x80 to 0x10FFFF', `${at}[${k}]`, cp);
+        const lowest = FIRST_HINT_CODE_POINT[list];
+        if (typeof cp !== 'number' || !Number.isInteger(cp) || cp < lowest || cp > LAST_CODE_POINT) {
+          throw invalid(`an integer code point from ${lowest === 0 ? '0' : '0x80'} to 0x10FFFF`, `${at}[${k}]`, cp);
         }
       });
       const [first, last] = range as [number, number];

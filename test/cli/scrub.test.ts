@@ -253,8 +253,9 @@ describe('cardveil scrub as a filter in a pipeline', { timeout: 180_000 }, () =>
     const report = join(dir, 'resources.json');
     const run = await runCli(['scrub', '-q', '--threads', '1', '--report', report], { input: SAMPLE });
     expect(run.code).toBe(0);
-    const { resources } = JSON.parse(readFileSync(report, 'utf8')) as { resources: { cpuMs: number; maxRssBytes: number } };
+    const { resources } = JSON.parse(readFileSync(report, 'utf8')) as { resources: { cpuMs: number; userMs: number; systemMs: number; maxRssBytes: number } };
     expect(resources.cpuMs).toBeGreaterThanOrEqual(0);
+    expect(Math.abs(resources.userMs + resources.systemMs - resources.cpuMs)).toBeLessThanOrEqual(1); // each rounded
     expect(resources.maxRssBytes).toBeGreaterThan(10_000_000); // a Node process with the database loaded
   });
 });

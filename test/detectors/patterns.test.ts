@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { lookalikeSeparatorCodePoints } from '../../lib/detectors/evasion.js';
-import { builtinPatterns, invisibleCodePoints, scriptDigitCodePoints } from '../../lib/detectors/patterns.js';
+import { builtinPatterns, CONTROL_INVISIBLES, invisibleCodePoints, LAYOUT_SPLITTERS, scriptDigitCodePoints } from '../../lib/detectors/patterns.js';
 import { Detector } from '../../lib/detectors/detector.js';
 
 function expand(ranges: readonly (readonly [number, number])[]): number[] {
@@ -8,11 +8,11 @@ function expand(ranges: readonly (readonly [number, number])[]): number[] {
 }
 
 describe('the built-in evasion-hint configuration', () => {
-  it('covers exactly the non-ASCII decimal digits, the invisible characters and the look-alike separators', () => {
+  it('covers exactly the non-ASCII decimal digits, the invisible characters, the look-alike separators, the ASCII controls and the layout splitters (+, =)', () => {
     const { evasionHints } = builtinPatterns();
     expect(scriptDigitCodePoints().length).toBeGreaterThan(600);
     expect(expand(evasionHints.digits)).toEqual([...scriptDigitCodePoints()].sort((x, y) => x - y));
-    expect(expand(evasionHints.invisibles)).toEqual([...new Set([...invisibleCodePoints(), ...lookalikeSeparatorCodePoints()])].sort((x, y) => x - y));
+    expect(expand(evasionHints.invisibles)).toEqual([...new Set([...invisibleCodePoints(), ...lookalikeSeparatorCodePoints(), ...CONTROL_INVISIBLES, ...LAYOUT_SPLITTERS])].sort((x, y) => x - y));
   });
 
   it.each(['hyperscan', 'javascript'] as const)('lets the %s detector find a PAN in the digits of every script block', (engine) => {

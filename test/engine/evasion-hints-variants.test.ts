@@ -13,7 +13,7 @@ import os from 'node:os';
 import path from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { invisibleCodePoints, scriptDigitCodePoints } from '../../lib/detectors/patterns.js';
+import { CONTROL_INVISIBLES, invisibleCodePoints, scriptDigitCodePoints } from '../../lib/detectors/patterns.js';
 import { codePointRanges, findEvasionHints } from '../../lib/engine/evasion-hints.js';
 import type { EvasionHintConfig } from '../../lib/engine/types.js';
 import { blockEdgeInputs, byteToken, sparseBytes } from './fixtures/evasion-inputs.js';
@@ -25,7 +25,7 @@ const inCi = Boolean(process.env['CI']);
 const config: EvasionHintConfig = {
   id: 50,
   digits: codePointRanges(scriptDigitCodePoints()),
-  invisibles: codePointRanges(invisibleCodePoints()),
+  invisibles: codePointRanges([...invisibleCodePoints(), ...CONTROL_INVISIBLES]),
 };
 
 const VARIANTS: [string, string[]][] = [

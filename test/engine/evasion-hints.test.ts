@@ -10,7 +10,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { builtinPatterns, invisibleCodePoints, scriptDigitCodePoints } from '../../lib/detectors/patterns.js';
+import { builtinPatterns, CONTROL_INVISIBLES, invisibleCodePoints, scriptDigitCodePoints } from '../../lib/detectors/patterns.js';
 import { sortTriples } from '../../lib/engine/card-windows.js';
 import { codePointRanges, findEvasionHints } from '../../lib/engine/evasion-hints.js';
 import { compileFallback, deserializeFallback } from '../../lib/engine/fallback.js';
@@ -28,7 +28,7 @@ const js = { engine: 'javascript' } as const;
 const builtin: EvasionHintConfig = {
   id: 50,
   digits: codePointRanges(scriptDigitCodePoints()),
-  invisibles: codePointRanges(invisibleCodePoints()),
+  invisibles: codePointRanges([...invisibleCodePoints(), ...CONTROL_INVISIBLES]),
 };
 const small: EvasionHintConfig = { id: 7, digits: [[0xff10, 0xff19], [0x660, 0x669], [0x1d7ce, 0x1d7ff]], invisibles: [[0x200b, 0x200d], [0xad, 0xad], [0xe0000, 0xe0fff]] };
 
@@ -60,6 +60,16 @@ describe('evasion hints (reference)', () => {
     expect(hints('4\u200b\u200b1')).toEqual([7, 1, 2]); // the second follows an invisible
     expect(hints('４\u200b1')).toEqual([7, 0, 1]); // a script digit is not an ASCII digit
     expect(hints(Buffer.from('4\u00ad1'))).toEqual([7, 1, 3]);
+  });
+
+  it('reports an ASCII invisible (a control character) only directly after an ASCII digit, as one unit', () => {
+    const config: EvasionHintConfig = { id: 4, digits: [], invisibles: [[0x00, 0x00], [0x1b, 0x1b], [0x200b, 0x200b]] };
+    expect(hints('4111\x1b[0m 1111', config)).toEqual([4, 4, 5]);
+    expect(hints(Buffer.from('4111\x1b[0m 1111'), config)).toEqual([4, 4, 5]);
+    expect(hints('41\x00\x001\x1b', config)).toEqual([4, 2, 3, 4, 5, 6]); // the second NUL follows a NUL
+    expect(hints(bytes('a', [0x1b], '1', [0x1b], '\u200b'), config)).toEqual([4, 3, 4]); // not after 'a' or after ESC
+    expect(hints(bytes('a', [0x1b], '1', [0x1b], '1\u200b'), config)).toEqual([4, 3, 4, 4, 5, 8]);
+    expect(hints('7\x1b', small)).toEqual([]); // not listed
   });
 
   it('reads a surrogate pair as one code point of two units and four bytes', () => {
@@ -118,6 +128,11 @@ describe('evasion hints (reference)', () => {
       const inList = (cp: number, list: EvasionHintConfig['digits']) => list.some(([f, l]) => cp >= f && cp <= l);
       const out: number[] = [];
       for (let p = 0; p < b.length; p++) {
+        const afterDigit = p > 0 && b[p - 1]! >= 0x30 && b[p - 1]! <= 0x39;
+        if (b[p]! < 0x80) {
+          if (afterDigit && inList(b[p]!, config.invisibles)) out.push(config.id, p, p + 1);
+          continue;
+        }
         for (let k = 2; k <= 4 && p + k <= b.length; k++) {
           let text: string;
           try {
@@ -127,7 +142,6 @@ describe('evasion hints (reference)', () => {
           }
           const cp = text.codePointAt(0)!;
           if ([...text].length !== 1 || cp < 0x80) continue;
-          const afterDigit = p > 0 && b[p - 1]! >= 0x30 && b[p - 1]! <= 0x39;
           if (inList(cp, config.digits) || (afterDigit && inList(cp, config.invisibles))) out.push(config.id, p, p + k);
         }
       }
@@ -349,8 +363,9 @@ describe('evasion-hint options', () => {
     [{ id: 1, digits: [[0x660]], invisibles: [] }, 'Expected a [first, last] pair for options.evasionHints.digits[0] but received array'],
     [{ id: 1, digits: [0x660], invisibles: [] }, 'Expected a [first, last] pair for options.evasionHints.digits[0] but received number 1632'],
     [{ id: 1, digits: [[0x30, 0x39]], invisibles: [] }, 'Expected an integer code point from 0x80 to 0x10FFFF for options.evasionHints.digits[0][0] but received number 48'],
-    [{ id: 1, digits: [], invisibles: [[0x200b, 0x110000]] }, 'Expected an integer code point from 0x80 to 0x10FFFF for options.evasionHints.invisibles[0][1] but received number 1114112'],
-    [{ id: 1, digits: [], invisibles: [[0x200b, 1.5]] }, 'Expected an integer code point from 0x80 to 0x10FFFF for options.evasionHints.invisibles[0][1] but received number 1.5'],
+    [{ id: 1, digits: [], invisibles: [[0x200b, 0x110000]] }, 'Expected an integer code point from 0 to 0x10FFFF for options.evasionHints.invisibles[0][1] but received number 1114112'],
+    [{ id: 1, digits: [], invisibles: [[0x200b, 1.5]] }, 'Expected an integer code point from 0 to 0x10FFFF for options.evasionHints.invisibles[0][1] but received number 1.5'],
+    [{ id: 1, digits: [], invisibles: [[-1, 0x1b]] }, 'Expected an integer code point from 0 to 0x10FFFF for options.evasionHints.invisibles[0][0] but received number -1'],
     [{ id: 1, digits: [[0x669, 0x660]], invisibles: [] }, 'Expected options.evasionHints.digits[0][0] <= options.evasionHints.digits[0][1]'],
     [{ id: 1, digits: [], invisibles: [[0xad, 0xad], [0xd000, 0xd800]] }, 'Expected options.evasionHints.invisibles[1] to leave out the surrogates 0xD800 to 0xDFFF'],
   ];
@@ -370,6 +385,10 @@ describe('evasion-hint options', () => {
     const engines = loadError ? [js] : [js, hs];
     for (const selection of engines) {
       expect(Array.from(compile([], { evasionHints: config }, selection).scan('1é\u{10ffff}'))).toEqual([0xffffffff, 1, 2]);
+    }
+    const ascii: EvasionHintConfig = { id: 9, digits: [], invisibles: [[0, 0xd7ff], [0xe000, 0x10ffff]] };
+    for (const selection of engines) {
+      expect(Array.from(compile([], { evasionHints: ascii }, selection).scan('a1b2\u00e9'))).toEqual([9, 2, 3, 9, 4, 5]);
     }
   });
 });
