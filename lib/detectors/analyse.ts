@@ -16,7 +16,7 @@ import { PATTERN_ID as ID, FIRST_CUSTOM_ID } from './patterns.js';
 import { pinAfterKeyword } from './pin.js';
 import { parseTrack1, parseTrack2 } from './track.js';
 import { emvTag5aPan, iso8583Field2Pan } from './payment-fields.js';
-import { confirmCvvKey, confirmExpiry, confirmExpiryPhrase, confirmPin, evasionPlaces, Keyword, type KeywordSink } from './triggers.js';
+import { confirmCvvKey, confirmExpiry, confirmExpiryPhrase, confirmPin, evasionPlaces, Keyword, layoutPlaces, type KeywordSink } from './triggers.js';
 import { isDigit } from './text.js';
 import type { CardBrand, FindingType, Sensitivity } from './types.js';
 import { keepBest, sortFew } from './overlaps.js';
@@ -96,6 +96,28 @@ function evasionPans(b: Uint8Array, triggers: number[], ctx: AnalysisContext, tr
     }
   }
   return out;
+}
+
+/** How far after a keyword an encoded value is looked for. */
+const ENCODED_VALUE_REACH = 24;
+
+/**
+ * The value after a keyword literal ending at `keyEnd`, read through the evasion normalisation when
+ * an encoded or non-ASCII character follows closely: `detect` runs on the normalised text from the
+ * keyword on (the keyword's end given in it) and its finding is mapped back to original offsets.
+ */
+function encodedValueAfter(b: Uint8Array, keyEnd: number, detect: (n: Uint8Array, keyEnd: number) => RawFinding | undefined): RawFinding | undefined {
+  let p = keyEnd;
+  while (p < b.length && p - keyEnd < ENCODED_VALUE_REACH && b[p]! < 0x80 && b[p] !== 0x26 && b[p] !== 0x25 && b[p] !== 0x5c) p++;
+  if (p >= b.length || p - keyEnd >= ENCODED_VALUE_REACH) return undefined;
+  const from = Math.max(0, keyEnd - 8);
+  const region = normaliseRegion(b, from, Math.min(b.length, keyEnd + 96));
+  const n = region.bytes;
+  let k = 0;
+  while (k < n.length && region.origStart[k]! < keyEnd) k++;
+  const f = detect(n, k);
+  if (!f || f.end <= k) return undefined;
+  return { ...f, start: region.origStart[f.start]!, end: region.origEnd[f.end - 1]! };
 }
 
 /** The brand of the PAN nearest to `at` (within reach), if any. `pans` are disjoint, sorted by start. */
@@ -206,7 +228,9 @@ export function analyse(b: Uint8Array, matches: Float64Array, ctx: AnalysisConte
         confirmPin(b, end, keyword);
         break;
       case ID.evasionHint:
-        evasionTriggers.push(end - 1); // the hinted code point's last byte
+        // `+` and `=` after a digit are evasion places only in their encodings (triggers.ts).
+        if (b[end - 1] === 0x2b || b[end - 1] === 0x3d) layoutPlaces(b, end - 1, evasion);
+        else evasionTriggers.push(end - 1); // the hinted code point's last byte
         break;
       case ID.evasionAmpersand:
       case ID.evasionPercent:
@@ -215,6 +239,9 @@ export function analyse(b: Uint8Array, matches: Float64Array, ctx: AnalysisConte
         break;
       case ID.evasionControl:
         evasionTriggers.push(end - 1);
+        break;
+      case ID.evasionLayout:
+        layoutPlaces(b, end - 4, evasion); // both literals are 4 bytes
         break;
       case ID.emvTag5a: {
         const f = emvTag5aPan(b, end - (b[end - 2] === 0x20 ? 4 : 3));
@@ -266,6 +293,26 @@ export function analyse(b: Uint8Array, matches: Float64Array, ctx: AnalysisConte
     else if (kind === Keyword.pin) f = pinAfterKeyword(b, end, (b[end - 3]! | 0x20) === 0x65 /* epb */);
     else f = pinAfterKeyword(b, end, (b[end - 1]! | 0x20) === 0x6b /* …block */);
     if (f) found.push(f);
+  }
+  // A CVV or expiry written through an evasion (`cvv: １２３`, `exp １２/２７`): only when the input
+  // had evasion places, so plain text never pays for it.
+  if (evasionTriggers.length > 0) {
+    for (let k = from; k < to; k += 3) {
+      const id = matches[k]!;
+      if (id !== ID.cvvKeyword && id !== ID.cvvShortKeyword && id !== ID.expiryKeyword) continue;
+      const end = matches[k + 2]!;
+      const f = encodedValueAfter(b, end, (n, keyEnd) => {
+        if (id === ID.expiryKeyword) {
+          let at = -1;
+          confirmExpiry(n, keyEnd, (_kind, e) => (at = e));
+          return at > 0 ? expiryAtTrigger(n, at - 1, false) : undefined;
+        }
+        let confirmed = false;
+        confirmCvvKey(n, keyEnd, id === ID.cvvShortKeyword, () => (confirmed = true));
+        return confirmed ? cvvAfterKeyword(n, keyEnd - 3, undefined, nearbyBrand(pans, end)) : undefined;
+      });
+      if (f) found.push(f);
+    }
   }
   for (const [id, list] of customMatches ?? []) {
     const entry = ctx.custom.get(id);

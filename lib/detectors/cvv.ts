@@ -54,11 +54,19 @@ export function cvvAfterKeyword(
     if (brand === undefined && otp >= 0 && !cardWordsBefore(b, otp, 64)) return undefined;
     from = phraseEnd;
   }
-  let token = valueAfter(b, from, 'digits', 32);
+  const valueFrom = lineBreakAfterKey(b, from);
+  let token = valueAfter(b, valueFrom, 'digits', 32);
+  // On the next line the value stands alone on it or opens a CSV row (`123,…`), not a date or an id.
+  if (token && valueFrom !== from && !LINE_VALUE_END.has(b[token.end] ?? 0x0a)) return undefined;
   // A length hint before the value: `CVV (3 digits): 123`, `cvv 3-digit code 123`.
   if (token && token.end - token.start === 1) {
     const hint = digitsHintEnd(b, token.end);
     if (hint > 0) token = valueAfter(b, hint, 'digits', 32);
+    else {
+      // The digits spaced out one by one (`cvv: 1 2 3`): a deliberate split, reported whole.
+      const spaced = spacedDigitsEnd(b, token.start);
+      if (spaced > 0) return raw('cvv', token.start, spaced, 0.85);
+    }
   }
   // A labelled code is reported at 3 or 4 digits whatever the card's brand: Amex cards carry a
   // 3-digit code on the back too, and a mistyped length is still a secret.
@@ -92,6 +100,30 @@ function keyEnd(b: Uint8Array, start: number): number {
     if (isDigit(b[i]) && !(b[i] === 0x32 && i === start + 3 && !isDigit(b[i + 1]))) return i;
   }
   return end;
+}
+
+/** What may follow a value on the line below its key. */
+const LINE_VALUE_END = new Set([0x0a, 0x0d, 0x2c, 0x3b, 0x09, 0x20, 0x7c]);
+
+/**
+ * Past a line break right after a key (`cvv\n123`, `CVV:\r\n123`: a CSV header or a form label
+ * above its value), else `at`.
+ */
+function lineBreakAfterKey(b: Uint8Array, at: number): number {
+  let p = b[at] === 0x3a ? at + 1 : at;
+  if (b[p] === 0x0d) p++;
+  return b[p] === 0x0a && isDigit(b[p + 1]) ? p + 1 : at;
+}
+
+/** End of 3 or 4 single digits joined by single spaces from `at` (`1 2 3`), not followed by more digits, else -1. */
+function spacedDigitsEnd(b: Uint8Array, at: number): number {
+  let p = at + 1;
+  let n = 1;
+  while (n < 5 && b[p] === 0x20 && isDigit(b[p + 1]) && !isDigit(b[p + 2])) {
+    p += 2;
+    n++;
+  }
+  return (n === 3 || n === 4) && !isAlnum(b[p]) && !(b[p] === 0x20 && isDigit(b[p + 1])) ? p : -1;
 }
 
 /** End of ` digits` / `-digit` after a one-digit length hint ending at `p`, else -1. */

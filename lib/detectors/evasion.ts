@@ -14,7 +14,7 @@
  * split digits invisibly (braille blank, NUL, backspace) are dropped.
  */
 import { invisibleCodePoints, scriptDigitCodePoints } from './patterns.js';
-import { bytesText, decodeAt, isHex } from './text.js';
+import { bytesText, decodeAt, isDigit, isHex } from './text.js';
 
 export interface NormalisedRegion {
   /** UTF-8 bytes of the normalised text. */
@@ -57,6 +57,9 @@ const LOOKALIKES: ReadonlyMap<number, number> = new Map([
   [0x0008, -1], // backspace
   [0x001b, -1], // an ANSI escape sequence (`ESC[31m`), decoded whole by decodeEscaped
 ]);
+
+/** What decodeEscaped returns for a quoted-printable soft line break: dropped like an invisible. */
+const SOFT_BREAK = 0x200b;
 
 /**
  * The look-alike separators above that are not ASCII: an ASCII digit followed by one of them is an
@@ -102,12 +105,29 @@ function hexValue(b: Uint8Array, from: number, count: number): number {
   return v;
 }
 
+/**
+ * True when the `+` at `i` joins digit groups of a chain of at least three (`4111+1111+1111+1111`,
+ * a form-encoded printed card), not one sum or range (`offset:21876+7292`).
+ */
+function isPlusChain(b: Uint8Array, i: number): boolean {
+  if (!isDigit(b[i - 1]) || !isDigit(b[i + 1])) return false;
+  let p = i + 1;
+  while (p - i <= 8 && isDigit(b[p])) p++;
+  if (b[p] === 0x2b && isDigit(b[p + 1])) return true;
+  p = i - 1;
+  while (i - p <= 8 && isDigit(b[p])) p--;
+  return b[p] === 0x2b && isDigit(b[p - 1]);
+}
+
 /** Decodes one (possibly escaped) character at `i`: `[codePoint, originalLength]`. */
 function decodeEscaped(b: Uint8Array, i: number): [number, number] {
   const c = b[i]!;
   if (c === 0x25 /* % */) {
     const v = hexValue(b, i + 1, 2);
     if (v >= 0) {
+      // Encoded twice (`%2534`: `%25` is `%`, then `34`): decode both layers.
+      const twice = v === 0x25 ? hexValue(b, i + 3, 2) : -1;
+      if (twice >= 0 && twice < 0x80) return [twice, 5];
       if (v < 0x80) return [v, 3];
       // A percent-encoded UTF-8 sequence: collect the continuation bytes.
       const need = (v & 0xe0) === 0xc0 ? 1 : (v & 0xf0) === 0xe0 ? 2 : (v & 0xf8) === 0xf0 ? 3 : -1;
@@ -137,6 +157,11 @@ function decodeEscaped(b: Uint8Array, i: number): [number, number] {
       p++;
     }
     if (p > from && v <= 0x10ffff) return [v, p - i + (b[p] === 0x3b ? 1 : 0)];
+  } else if (c === 0x5c /* \ */ && b[i + 1] === 0x75 && b[i + 2] === 0x7b /* \u{…} */) {
+    let p = i + 3;
+    while (p - i - 3 < 6 && isHex(b[p])) p++;
+    const v = p > i + 3 && b[p] === 0x7d ? hexValue(b, i + 3, p - i - 3) : -1;
+    if (v >= 0 && v <= 0x10ffff) return [v, p + 1 - i];
   } else if (c === 0x5c /* \ */ && (b[i + 1] === 0x75 /* u */ || b[i + 1] === 0x55)) {
     const v = hexValue(b, i + 2, 4);
     if (v >= 0xd800 && v <= 0xdbff && b[i + 6] === 0x5c && b[i + 7] === 0x75) {
@@ -152,6 +177,19 @@ function decodeEscaped(b: Uint8Array, i: number): [number, number] {
   } else if (c === 0x5c && b[i + 1] === 0x78 /* x */) {
     const v = hexValue(b, i + 2, 2);
     if (v >= 0) return [v, 4];
+  } else if (c === 0x3d /* = */ && (isDigit(b[i - 1]) || b[i - 1] === 0x20)) {
+    // Quoted-printable (email bodies): a soft line break `=\r\n` is nothing, `=20` a space.
+    const nl = b[i + 1] === 0x0d && b[i + 2] === 0x0a ? 3 : b[i + 1] === 0x0a ? 2 : 0;
+    if (nl > 0 && (isDigit(b[i + nl]) || b[i + nl] === 0x20)) return [SOFT_BREAK, nl];
+    if (b[i + 1] === 0x32 && b[i + 2] === 0x30 && isDigit(b[i - 1]) && isDigit(b[i + 3])) return [0x20, 3];
+  } else if (c === 0x2b /* + */ && isPlusChain(b, i)) {
+    return [0x20, 1]; // a form-encoded space between digit groups (`4111+1111+…`)
+  } else if (c === 0x0a && (b[i + 1] === 0x20 || b[i + 1] === 0x09)) {
+    // A line break and the indentation of the next line, when a digit follows: one line break
+    // (a PAN wrapped inside an indented block: `4111 1111\n    1111 1111`).
+    let p = i + 1;
+    while (p - i <= 16 && (b[p] === 0x20 || b[p] === 0x09)) p++;
+    if (isDigit(b[p])) return [0x0a, p - i];
   }
   const [cp, len] = decodeAt(b, i);
   return [cp < 0 ? 0xfffd : cp, len];
@@ -167,7 +205,8 @@ function material(c: number): boolean {
     c === 0x1b || c === 0x5b || c === 0x6d || // ANSI colour codes (`ESC[31m`)
     c === 0x2d || c === 0x2e || c === 0x2f || c === 0x5f ||
     c === 0x25 || c === 0x26 || c === 0x23 || c === 0x3b || c === 0x5c ||
-    c === 0x3d || c === 0x5e || // track separators (`;４１１１…=２５１２…`, `%B4111\u200b…^`)
+    c === 0x7b || c === 0x7d || // `\u{34}`
+    c === 0x3d || c === 0x5e || c === 0x2b || // track separators, quoted-printable, form-encoded `+` (`;４１１１…=２５１２…`, `%B4111\u200b…^`)
     c === 0x75 || c === 0x55 || c === 0x78 || c === 0x58 ||
     c === 0x6e || c === 0x73 || c === 0x70 || c === 0x4e || c === 0x53 || c === 0x50 || // nbsp
 

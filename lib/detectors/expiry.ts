@@ -5,6 +5,7 @@
  * Formats: MM/YY, MM/YYYY, MM-YY, MM.YY, MM YY, MMYY, YYYY-MM, and a lone month or year after a
  * month or year key (`exp_month=12`, `"exp_year": 2027`).
  */
+import { cardWordsBefore } from './context.js';
 import { raw, type RawFinding } from './finding.js';
 import { bytesText, isAlnum, isAlpha, isDigit } from './text.js';
 import type { Token } from './values.js';
@@ -260,6 +261,7 @@ export function expiryAtTrigger(b: Uint8Array, at: number, phrase: boolean): Raw
   const span = parseExpiry(b, at, kind);
   // A duration after the value is a cache or token lifetime (`cache expiry 1230 s`), not a card's.
   if (!span || durationAfter(b, span.end)) return undefined;
+  if (!phrase && bareExpNumber(b, at, span)) return undefined;
   return raw('expiry', span.start, span.end, phrase ? 0.9 : 0.92);
 }
 
@@ -313,4 +315,18 @@ export function expiryAfterPan(b: Uint8Array, panEnd: number): RawFinding | unde
     }
   }
   return undefined;
+}
+
+/**
+ * True when a bare `exp` then one space then four digits (`exp 1024`) is more likely an exponent,
+ * experience points or a size than a card's MMYY: no card words before it and no CVV key after it.
+ * `exp: 1024`, `exp 10/24`, `expiry 1024` and `card … exp 1227` stay expiries.
+ */
+function bareExpNumber(b: Uint8Array, at: number, span: Token): boolean {
+  if (span.end - span.start !== 4 || span.start !== at || b[at - 1] !== 0x20 || (b[at - 2]! | 0x20) !== 0x70) return false;
+  const k = at - 4;
+  if ((b[k]! | 0x20) !== 0x65 || (b[k + 1]! | 0x20) !== 0x78 || isAlnum(b[k - 1])) return false;
+  if (cardWordsBefore(b, k, 64)) return false;
+  const after = bytesText(b, span.end, Math.min(b.length, span.end + 16)).toLowerCase();
+  return !/\b(?:cv[vcn]|cid|csc)/.test(after);
 }

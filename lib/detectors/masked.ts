@@ -9,12 +9,13 @@
  * prefix) and at the end (2-4), not glued to letters or digits.
  */
 import { brandOfPrefix } from './iin.js';
+import { MASK_CODE_POINTS } from './patterns.js';
 import { raw, type RawFinding } from './finding.js';
-import { asciiLower, decodeAt, isAlnum, isDigit, prevStart } from './text.js';
+import { asciiLower, decodeAt, isAlnum, isAlpha, isDigit, prevStart } from './text.js';
 
 const CARD_TALK = /card|ending|ends in|last ?(?:4|four)|visa|mastercard|amex|discover|account|acct|\bcc\b|\bpan\b/;
 const SOFTWARE_KEY = /(?:license|licence|product|activation|serial|registration)[ _-]?(?:key|code|number|no)?\W*$/;
-const MASKS = new Set([0x2a, 0x78, 0x58, 0x23, 0x2022, 0x25cf]);
+const MASKS = new Set(MASK_CODE_POINTS);
 const JOINERS = new Set([0x20, 0x2d, 0x2e]);
 
 const OTHER = 0;
@@ -50,6 +51,8 @@ export function maskedPanAround(b: Uint8Array, at: number): RawFinding | undefin
   while (start > 0) {
     const p = prevStart(b, start);
     const c = kindAt(b, p);
+    // An `x` ending a word (`AMEX XXXX-…`, `box 4111…`) is that word's letter, not a mask.
+    if (c === MASK && isMaskLetter(b[p]) && isAlpha(b[p - 1]) && !isMaskLetter(b[p - 1])) break;
     if (c === DIGIT || c === MASK) {
       start = p;
       // More than 19 digits and masks is never one masked PAN (`3552 3534 3375 **** 3515 …`).
@@ -80,8 +83,9 @@ export function maskedPanAround(b: Uint8Array, at: number): RawFinding | undefin
     } else break;
     if (layout.length > 60) return undefined;
   }
-  // Not glued to a word or a longer number.
+  // Not glued to a word or a longer number, and not a masked phone number (`+44 **** ***5454`).
   if (isAlnum(b[end]) || (start > 0 && isAlnum(b[start - 1]) && !isMaskLetter(b[start - 1]))) return undefined;
+  if (b[start - 1] === 0x2b) return undefined;
   const compact = layout.replace(/s/g, '');
   // The short form (`****1111`) is a masked PAN only where the text talks about a card.
   if (/^m{4,11}d{4}$/.test(compact) && compact.length < 12) {

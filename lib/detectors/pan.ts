@@ -314,18 +314,21 @@ export function judgeWindow(
     ((left.delimiters.length > 0 && /^[_./-]$/.test(left.delimiters) && left.word.length > 0) || right.attached) &&
     !segment &&
     !(right.attached && dumpTailAt(cb, endAt));
+  // A bare number in square brackets opening a line, then more text, is a log prefix field (a
+  // thread, request or message id: `[127059731100347] INFO start`). A JSON array (`[4111…]`) is not.
+  const bracketField = !positive && wholeRun && isLogPrefixField(cb, toContext(start, 'start'), toContext(end, 'end'));
 
   let confidence = positive ? 0.97 : printed ? 0.8 : 0.7;
   if (sensitivity === 'restricted') {
     if (!positive && (near ??= cardWordsBefore(cb, toContext(start, 'start')))) confidence = 0.9;
-    const weak = identifierKey || gluedWord || attachedToken || phoneOrAmount || slice || wrappedSlice || unevenSplit;
+    const weak = identifierKey || gluedWord || attachedToken || bracketField || phoneOrAmount || slice || wrappedSlice || unevenSplit;
     return candidate(start, end, shape.digits, brand, weak ? 0.35 : confidence, evasion, wholeRun, printed);
   }
-  if (sensitivity === 'standard' && (gluedWord || attachedToken)) return undefined;
+  if (sensitivity === 'standard' && (gluedWord || attachedToken || bracketField)) return undefined;
   if (sensitivity === 'high') {
     if (left.glued && !positive && classifyKey(left.word) !== 'neutral') return undefined;
     if (slice && !printed) return undefined;
-    if (gluedWord || attachedToken || slice) confidence = 0.5;
+    if (gluedWord || attachedToken || bracketField || slice) confidence = 0.5;
   }
   if (!positive && confidence > 0.5 && (near ??= cardWordsBefore(cb, toContext(start, 'start')))) confidence = 0.9;
   return candidate(start, end, shape.digits, brand, confidence, evasion, wholeRun, printed);
@@ -343,6 +346,12 @@ function identifier(left: LeftContext, b: Uint8Array, end: number): boolean {
 /** A phone prefix, a currency sign, or punctuation that makes the digits part of something else (not after a card key). */
 function foreign(left: LeftContext): boolean {
   return left.phone || left.currency || (left.marked && left.kind !== 'positive');
+}
+
+/** True when `b[start..end)` is bracketed at the start of a line and a space follows: `[1270…] INFO`. */
+function isLogPrefixField(b: Uint8Array, start: number, end: number): boolean {
+  const lineStart = start === 1 || b[start - 2] === 0x0a || b[start - 2] === 0x0d;
+  return lineStart && b[start - 1] === 0x5b && b[end] === 0x5d && b[end + 1] === 0x20;
 }
 
 /** Characters that end a URL path segment. */

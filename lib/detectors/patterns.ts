@@ -65,6 +65,11 @@ export const PATTERN_ID = {
    * as ASCII invisibles (id 50), as `[0-9][\x00\x08\x0b\x0c\x1b]` cost 15% of the database scan.
    * Databases serialized before still report it under this id. */
   evasionControl: 55,
+  /** A line break then an indentation too long for the card-window pass's gap (`\n` + 3 spaces or
+   * tabs, `\r\n` + 2; each literal is 4 bytes): a PAN wrapped inside an indented block, confirmed
+   * in TS (digits on both sides). The other layout splitters (`+`, `=`) come from the evasion-hint
+   * pass: LAYOUT_SPLITTERS. */
+  evasionLayout: 56,
   /** `5A0`, `5A 0`: EMV tag 5A (the application PAN) and the first digit of its length, in hex. */
   emvTag5a: 60,
   /** `DE2`, `DE002`, `F002`, `field 2`, `[002]`: the label of ISO 8583 field 2 (the PAN, LLVAR). */
@@ -86,6 +91,15 @@ export interface BuiltinPatterns {
 
 /** ASCII controls that hide digit groups from a reader (NUL, backspace, VT, FF, ESC): invisibles. */
 export const CONTROL_INVISIBLES: readonly number[] = [0x00, 0x08, 0x0b, 0x0c, 0x1b];
+
+/**
+ * ASCII characters that split a number in encoded text, reported by the evasion-hint pass after a
+ * digit and confirmed in TS (triggers.ts layoutPlaces): `+` (a form-encoded space:
+ * `card=4111+1111+…`) and `=` (quoted-printable: a soft line break `4111111=\r\n111…`, an encoded
+ * space `4111=201111`). As Hyperscan literals (`\+`, `=\r?\n|=20`) they cost ~15% of the database
+ * scan on loghub; the hint pass tests them with its ASCII table for free.
+ */
+export const LAYOUT_SPLITTERS: readonly number[] = [0x2b, 0x3d];
 
 let cached: BuiltinPatterns | undefined;
 
@@ -139,6 +153,7 @@ export function builtinPatterns(): BuiltinPatterns {
     { id: PATTERN_ID.evasionAmpersand, expression: '&' },
     { id: PATTERN_ID.evasionPercent, expression: '%' },
     { id: PATTERN_ID.evasionBackslash, expression: '\\\\' },
+    { id: PATTERN_ID.evasionLayout, expression: '\\n   |\\r\\n  |\\n\\t\\t\\t|\\r\\n\\t\\t' },
     { id: PATTERN_ID.emvTag5a, expression: '5a0|5a 0', flags: { caseless: true } },
     { id: PATTERN_ID.iso8583Field2, expression: 'de2|de002|f002|field 2|\\[002\\]', flags: { caseless: true } },
   ];
@@ -150,7 +165,7 @@ export function builtinPatterns(): BuiltinPatterns {
       digits: codePointRanges(scriptDigitCodePoints()),
       // Look-alike separators (Ogham space, U+2028, fullwidth hyphen…) are evasion places too, and
       // so are the ASCII controls an ANSI colour code puts between digit groups.
-      invisibles: codePointRanges([...invisibleCodePoints(), ...lookalikeSeparatorCodePoints(), ...CONTROL_INVISIBLES]),
+      invisibles: codePointRanges([...invisibleCodePoints(), ...lookalikeSeparatorCodePoints(), ...CONTROL_INVISIBLES, ...LAYOUT_SPLITTERS]),
     },
   };
   return { ...cached, patterns: [...patterns] };

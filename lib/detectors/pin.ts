@@ -13,7 +13,7 @@ import { valueAfter } from './values.js';
  * block (`pin block`, `epb`); `codeKey`: it names a clear PIN (`pin code`, `pin number`).
  */
 export function pinAfterKeyword(b: Uint8Array, keywordEnd: number, blockKey: boolean): RawFinding | undefined {
-  const token = valueAfter(b, keywordEnd, 'hex', 32);
+  const token = valueAfter(b, formatHintEnd(b, keywordEnd), 'hex', 32);
   if (!token) return undefined;
   const length = token.end - token.start;
   // A block printed in four groups of four (`0412 AC89 ABCD EF67`).
@@ -29,6 +29,18 @@ export function pinAfterKeyword(b: Uint8Array, keywordEnd: number, blockKey: boo
     return raw('pin', token.start, token.end, 0.85);
   }
   return undefined;
+}
+
+/**
+ * Past a parenthesised format hint after a PIN block key (`PIN block (ISO-0): …`, `(format 1)`),
+ * else `at`: the hint's letters would stop the value search.
+ */
+function formatHintEnd(b: Uint8Array, at: number): number {
+  const open = b[at] === 0x20 ? at + 1 : at;
+  if (b[open] !== 0x28) return at;
+  let p = open + 1;
+  while (p - open < 16 && b[p] !== 0x29 && (isAlnum(b[p]) || b[p] === 0x20 || b[p] === 0x2d || b[p] === 0x5f)) p++;
+  return b[p] === 0x29 ? p + 1 : at;
 }
 
 /** End of three more ` XXXX` hex groups after a 4-hex group ending at `end` (a grouped PIN block), else -1. */

@@ -25,7 +25,7 @@ export const Keyword = {
   expiryPhrase: 3,
   /** `pin` or `epb` as a word. */
   pin: 4,
-  /** `pin block`, `pin code`, `pin number`, `pin no`. */
+  /** `pin block`, `pinblk`, `pin code`, `pin number`, `pin no`. */
   pinBlock: 5,
 } as const;
 export type Keyword = (typeof Keyword)[keyof typeof Keyword];
@@ -113,14 +113,42 @@ export function confirmExpiryPhrase(b: Uint8Array, end: number, emit: KeywordSin
 }
 
 /**
- * `(?:\b|_)(?:pin|epb)\b` and `pin[ _-]?(?:block|code|number|no)` from the hit of `pin` or `epb`
+ * `(?:\b|_)(?:pin|epb)\b` and `pin[ _-]?(?:block|blk|code|number|no)` from the hit of `pin` or `epb`
  * ending at `end`; reports each key's end.
  */
 export function confirmPin(b: Uint8Array, end: number, emit: KeywordSink): void {
   if (isKeywordWord(b, end - 3, end)) emit(Keyword.pin, end);
   if ((b[end - 3]! | 0x20) !== 0x70) return; // epb has no block phrase
-  const phraseEnd = wordAfter(b, end, ['block', 'code', 'number', 'no']);
+  const phraseEnd = wordAfter(b, end, ['block', 'blk', 'code', 'number', 'no']);
   if (phraseEnd >= 0) emit(Keyword.pinBlock, phraseEnd);
+}
+
+/**
+ * The evasion place of a layout trigger whose first byte is at `at`, when it splits digits: a
+ * quoted-printable soft line break (`4111111=\r\n111…`) or encoded space (`4111=201111`), a `+`
+ * between digit groups (`card=4111+1111+…`), both hinted by the evasion-hint pass after a digit; a
+ * line break then an indentation (`4111 1111\n    1111 1111`, patterns.ts `evasionLayout`).
+ * Reports `at`.
+ *
+ * @example
+ * layoutPlaces(Buffer.from('4111=201111'), 4, (p) => console.log(p)) // 4
+ */
+export function layoutPlaces(b: Uint8Array, at: number, push: (place: number) => void): void {
+  const c = b[at];
+  if (c === 0x2b /* + */) {
+    if (isDigit(b[at - 1]) && isDigit(b[at + 1])) push(at);
+  } else if (c === 0x3d /* = */) {
+    const nl = b[at + 1] === 0x0a ? 2 : b[at + 1] === 0x0d && b[at + 2] === 0x0a ? 3 : 0;
+    const after = b[at + nl];
+    if (nl > 0 && (isDigit(after) || (after === 0x20 && isDigit(b[at + nl + 1])))) push(at);
+    else if (b[at + 1] === 0x32 && b[at + 2] === 0x30 && isDigit(b[at + 3]) && isDigit(b[at - 1])) push(at);
+  } else {
+    // `\n` + 3 spaces or tabs, `\r\n` + 2: a digit before the break, more indentation, then a digit.
+    const before = c === 0x0d ? at - 1 : b[at - 1] === 0x0d ? at - 2 : at - 1;
+    let p = at + 4;
+    while (p - at < 20 && (b[p] === 0x20 || b[p] === 0x09)) p++;
+    if (isDigit(b[before]) && isDigit(b[p])) push(at);
+  }
 }
 
 /**
@@ -144,7 +172,12 @@ export function evasionPlaces(b: Uint8Array, at: number, push: (place: number) =
       return;
     case 0x5c: // backslash
       if (next === 0x75 && isHex(b[at + 2]) && isHex(b[at + 3]) && isHex(b[at + 4]) && isHex(b[at + 5])) push(at + 5);
-      else if (next === 0x78 && b[at + 2] === 0x33 && isDigit(b[at + 3])) push(at + 3);
+      else if (next === 0x75 && b[at + 2] === 0x7b /* { */) {
+        // An ES2015 code point escape `\u{34}`: one to six hex digits, then `}`.
+        let p = at + 3;
+        while (p - at - 3 < 6 && isHex(b[p])) p++;
+        if (p > at + 3 && b[p] === 0x7d) push(p);
+      } else if (next === 0x78 && b[at + 2] === 0x33 && isDigit(b[at + 3])) push(at + 3);
       return;
   }
 }

@@ -7,6 +7,7 @@ import {
   confirmPin,
   evasionPlaces,
   Keyword,
+  layoutPlaces,
 } from '../../lib/detectors/triggers.js';
 
 /**
@@ -22,13 +23,13 @@ const SPEC: Record<string, PatternSpec[]> = {
   ],
   [Keyword.cvvPhrase]: [{ id: 1, expression: 'security[ _-]?code|verification[ _-]?(?:code|value|number)|card[ _-]?code', flags: caseless }],
   [Keyword.pin]: [{ id: 1, expression: '(?:\\b|_)(?:pin|epb)\\b', flags: caseless }],
-  [Keyword.pinBlock]: [{ id: 1, expression: 'pin[ _-]?(?:block|code|number|no)', flags: caseless }],
+  [Keyword.pinBlock]: [{ id: 1, expression: 'pin[ _-]?(?:block|blk|code|number|no)', flags: caseless }],
 };
 /** Evasion places are where these ended, minus one. */
 const EVASION_SPEC: PatternSpec[] = [
   { id: 52, expression: '&#[0-9xX]' },
   { id: 53, expression: '%3[0-9]|%[eE][fF]%[bB][cC]%9[0-9]' },
-  { id: 54, expression: '\\\\u[0-9a-fA-F]{4}|\\\\x3[0-9]' },
+  { id: 54, expression: '\\\\u[0-9a-fA-F]{4}|\\\\x3[0-9]|\\\\u\\{[0-9a-fA-F]{1,6}\\}' },
   { id: 55, expression: '[0-9](?:%2[0dD]|&nbsp;)' },
   { id: 56, expression: '%[0-9A-Fa-f]{2}[0-9]' },
 ];
@@ -72,8 +73,8 @@ const FRAGMENTS = [
   'exp', 'EXP', 'Exp', 'iry', 'ires', '_month', 'date', ' ', '  ', ':', '=', '"', "'", '#', '/', '\t', '.', '-', '_',
   '1', '2', '9', '0', 'a', 'Z', 'valid', 'VALID', 'good', 'thru', 'through', 'until', 'till', 'to', 'security', 'Security',
   'verification', 'card', 'CARD', 'code', 'value', 'number', 'no', 'cvv', 'CVC', 'cvd', 'cvn', 'cid', 'CSC', 'pin', 'PIN',
-  'epb', 'block', 'x', 'X', '&', '&#', 'nbsp;', 'NBSP;', '%', '3', '2', 'd', 'D', 'ef', 'EF', '%bc', '%BC', '%9', '\\', 'u',
-  'x3', 'F', 'é', '\u0005',
+  'epb', 'block', 'blk', 'x', 'X', '&', '&#', 'nbsp;', 'NBSP;', '%', '3', '2', 'd', 'D', 'ef', 'EF', '%bc', '%BC', '%9', '\\', 'u',
+  'x3', 'F', 'é', '\u0005', '{', '}', 'u{', '%25',
 ];
 
 describe('literal triggers and their confirmations (triggers.ts)', () => {
@@ -102,5 +103,46 @@ describe('literal triggers and their confirmations (triggers.ts)', () => {
     const b = Buffer.from('a&#52;1&nbsp;%34%2541\\u0034\\x34 9%20%EF%BC%91');
     expect(actual(b)).toEqual(expected(b));
     expect(actual(b).evasions).toEqual([3, 12, 15, 19, 26, 30, 35, 44]);
+  });
+});
+
+describe('layout triggers (quoted-printable, indented wraps, form-encoded +)', () => {
+  const { patterns, evasionHints } = builtinPatterns();
+  const db = compile(patterns, { evasionHints }, { engine: 'hyperscan' });
+
+  /** The places layoutPlaces reports for the layout hits on `text`: `+` or `=` hinted after a digit, the indentation literals. */
+  function layout(text: string): number[] {
+    const b = Buffer.from(text);
+    const m = db.scan(b);
+    const out: number[] = [];
+    for (let k = 0; k < m.length; k += 3) {
+      const end = m[k + 2]!;
+      if (m[k] === ID.evasionLayout) layoutPlaces(b, end - 4, (p) => out.push(p));
+      else if (m[k] === ID.evasionHint && (b[end - 1] === 0x2b || b[end - 1] === 0x3d)) layoutPlaces(b, end - 1, (p) => out.push(p));
+    }
+    return out.sort((x, y) => x - y);
+  }
+
+  it.each([
+    ['a soft line break between digits', 'card 4111111=\r\n111111111', [12]],
+    ['a soft line break before an indented group', 'card 4111=\n 1111', [9]],
+    ['an encoded space between digits', 'card 4111=201111', [9]],
+    ['a line break and an indentation between digits', 'card: 4111 1111\n    1111 1111', [15]],
+    ['a CRLF and two spaces between digits', '4111 1111\r\n  1111 1111', [9]],
+    ['a + between digit groups', '4111+1111+1111', [4, 9]],
+  ])('reports %s', (_what, text, places) => {
+    expect(layout(text)).toEqual(places);
+  });
+
+  it.each([
+    ['a key whose value wraps', 'key=\nvalue'],
+    ['a track 2 separator', ';4111111111111111=25121010000000000?'],
+    ['an indentation of two spaces (the card-window gap reads it)', '4111\n  1111'],
+    ['a timestamp value', 'ts=2015-10-18'],
+    ['an indented line after text', 'items:\n    4111'],
+    ['a phone prefix', 'call +4412345678'],
+    ['a + after a letter', 'a+1'],
+  ])('ignores %s', (_what, text) => {
+    expect(layout(text)).toEqual([]);
   });
 });
