@@ -74,6 +74,15 @@ export interface BytesRedaction {
 
 const PAN_TYPES: ReadonlySet<string> = new Set(['pan']);
 
+const labelNames = new Map<string, string>();
+
+/** A type's name in labels (`pan` -> `PAN`), upper-cased once per type. */
+function labelName(type: string): string {
+  let name = labelNames.get(type);
+  if (name === undefined) labelNames.set(type, (name = type.toUpperCase()));
+  return name;
+}
+
 function lengthIn(text: string, unit: Unit): number {
   return unit === 'utf16' ? text.length : Buffer.byteLength(text, 'utf8');
 }
@@ -227,13 +236,13 @@ export class Redactor {
     if (custom !== undefined) {
       marker = custom.replaceAll('{brand}', seg.brand ?? 'unknown').replaceAll('{last4}', this.lastFour(seg, original) ?? '');
     } else {
-      const name = seg.type.toUpperCase();
+      const name = labelName(seg.type);
       if (this.includeMetadata) {
-        const meta: string[] = [];
-        if (seg.brand !== undefined) meta.push(`brand=${seg.brand}`);
+        // Built as one string (no array and join): this runs for every finding of every prompt.
+        let meta = seg.brand === undefined ? '' : `brand=${seg.brand}`;
         const last4 = this.lastFour(seg, original);
-        if (last4 !== undefined) meta.push(`last4=${last4}`);
-        marker = meta.length > 0 ? `[REDACTED:${name} ${meta.join(' ')}]` : `[REDACTED:${name}]`;
+        if (last4 !== undefined) meta = meta === '' ? `last4=${last4}` : `${meta} last4=${last4}`;
+        marker = meta !== '' ? `[REDACTED:${name} ${meta}]` : `[REDACTED:${name}]`;
       } else {
         marker = `[REDACTED:${name}]`;
       }
