@@ -27,6 +27,18 @@ function objectJson(value: object): string {
 
 /** As JSON writes a number: non-finite ones become null. */
 function numberJson(n: number): string {
+  // A figure with at most three decimals under 1e12 (`latency_ms`, which the trail rounds so) is
+  // written from its thousandths: its decimal is then the shortest one that reads back as `n`,
+  // which is what String(n) finds by a slower search.
+  const k = Math.round(n * 1000);
+  if (k / 1000 === n && k >= 0 && k < 1e15) {
+    const whole = Math.floor(k / 1000);
+    const frac = k % 1000;
+    if (frac === 0) return String(whole);
+    if (frac % 10 !== 0) return `${whole}.${frac < 10 ? '00' : frac < 100 ? '0' : ''}${frac}`;
+    if (frac % 100 !== 0) return `${whole}.${frac < 100 ? '0' : ''}${frac / 10}`;
+    return `${whole}.${frac / 100}`;
+  }
   return Number.isFinite(n) ? String(n) : 'null';
 }
 

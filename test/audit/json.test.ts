@@ -4,7 +4,15 @@ import { recordJson, type UnsealedRecord } from '../../lib/audit/json.js';
 
 // Plain printable ASCII (the fast path) as often as any code unit (quotes, controls, lone surrogates).
 const text = fc.oneof(fc.string({ maxLength: 24 }), fc.string({ unit: 'binary', maxLength: 24 }));
-const num = fc.oneof(fc.double(), fc.integer(), fc.constantFrom(0, -0, 1e21, Number.NaN, Number.POSITIVE_INFINITY));
+const num = fc.oneof(
+  fc.double(),
+  fc.integer(),
+  fc.constantFrom(0, -0, 1e21, Number.NaN, Number.POSITIVE_INFINITY, 0.001, 0.05, 0.1, 1.5, 999999999999.999, 1e12, 1e12 + 0.001),
+  // Milliseconds rounded to three decimals, as the trail writes latency_ms (small and huge).
+  fc.nat(200_000).map((k) => k / 1000),
+  fc.integer({ min: 0, max: 2e15 }).map((k) => k / 1000),
+  fc.double({ min: 0, max: 100, noNaN: true }).map((x) => Math.round(x * 1000) / 1000),
+);
 
 const record: fc.Arbitrary<UnsealedRecord> = fc
   .record({
@@ -48,6 +56,17 @@ const record: fc.Arbitrary<UnsealedRecord> = fc
 describe('recordJson', () => {
   it('writes exactly what JSON.stringify writes (property)', () => {
     fc.assert(fc.property(record, (r) => recordJson(r) === JSON.stringify(r)), { numRuns: 500 });
+  });
+
+  it('writes milliseconds rounded to three decimals as JSON.stringify does, at every magnitude (property)', () => {
+    const millis = fc.oneof(fc.nat(1_000_000), fc.integer({ min: 0, max: Number.MAX_SAFE_INTEGER })).map((k) => k / 1000);
+    fc.assert(
+      fc.property(record, millis, (r, latency_ms) => {
+        const withLatency = { ...r, latency_ms } as UnsealedRecord;
+        return recordJson(withLatency) === JSON.stringify(withLatency);
+      }),
+      { numRuns: 3000 },
+    );
   });
 
   it('still matches JSON.stringify when counts or lists hold values of other types (property)', () => {
