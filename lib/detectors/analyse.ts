@@ -13,7 +13,7 @@ import { raw, type RawFinding } from './finding.js';
 import { maskedPanAround } from './masked.js';
 import { choosePans, judgeWindow, type PanCandidate } from './pan.js';
 import { PATTERN_ID as ID, FIRST_CUSTOM_ID } from './patterns.js';
-import { pinAfterKeyword } from './pin.js';
+import { field52PinBlock, isBlockKey, pinAfterKeyword } from './pin.js';
 import { parseTrack1, parseTrack2 } from './track.js';
 import { emvTag5aPan, iso8583Field2Pan } from './payment-fields.js';
 import { confirmCvvKey, confirmExpiry, confirmExpiryPhrase, confirmPin, evasionPlaces, Keyword, layoutPlaces, type KeywordSink } from './triggers.js';
@@ -248,6 +248,11 @@ export function analyse(b: Uint8Array, matches: Float64Array, ctx: AnalysisConte
         if (f) fieldPans.push(f);
         break;
       }
+      case ID.iso8583Field52: {
+        const f = field52PinBlock(b, end);
+        if (f) found.push(f);
+        break;
+      }
       case ID.iso8583Field2: {
         // The value follows the label after up to four of ` `, `:`, `=`.
         let at = end;
@@ -290,8 +295,7 @@ export function analyse(b: Uint8Array, matches: Float64Array, ctx: AnalysisConte
     if (kind === Keyword.cvv) f = cvvAfterKeyword(b, end - 3, undefined, nearbyBrand(pans, end));
     else if (kind === Keyword.cvvPhrase) f = cvvAfterKeyword(b, end, end, nearbyBrand(pans, end));
     else if (kind === Keyword.expiry || kind === Keyword.expiryPhrase) f = expiryAtTrigger(b, end - 1, kind === Keyword.expiryPhrase);
-    else if (kind === Keyword.pin) f = pinAfterKeyword(b, end, (b[end - 3]! | 0x20) === 0x65 /* epb */);
-    else f = pinAfterKeyword(b, end, (b[end - 1]! | 0x20) === 0x6b /* …block */);
+    else f = pinAfterKeyword(b, end, isBlockKey(b, end));
     if (f) found.push(f);
   }
   // A CVV or expiry written through an evasion (`cvv: １２３`, `exp １２/２７`): only when the input

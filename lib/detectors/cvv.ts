@@ -6,12 +6,13 @@
  */
 import { raw, type RawFinding } from './finding.js';
 import { cardWordsBefore } from './context.js';
+import { fieldAfter } from './expiry.js';
 import { bytesText, isAlnum, isAlpha, isDigit, isHex as isHexDigit } from './text.js';
 import type { CardBrand } from './types.js';
 import { standsAlone, valueAfter, wordEnd } from './values.js';
 
-/** Keys that are CVV keys once lower-cased: cvv, cvv2, cvc_code, cvvNumber, card_cid… */
-const CVV_KEY = /^(?:cv[vcdn]|cid|csc)2?(?:[_-]?(?:code|number|no|num|value|val))?$/;
+/** Keys that are CVV keys once lower-cased: cvv, cvv2, cv2, cvc_code, cvvNumber, card_cid… */
+const CVV_KEY = /^(?:cv[vcdn]2?|cv2|cid2?|csc2?)(?:[_-]?(?:code|number|no|num|value|val))?$/;
 
 /** The length a CVV has next to a PAN of `brand`: 4 for Amex, 3 for everyone else. */
 function lengthFits(length: number, brand: CardBrand | undefined): boolean {
@@ -149,15 +150,19 @@ function verificationCodeStart(b: Uint8Array, end: number): number {
   return m ? end - (tail.length - m.index) : -1;
 }
 
-/** The CVV that directly follows a PAN ending at `panEnd` (`4111… 123`, `4111…|12/25|123`). */
+/**
+ * The CVV that directly follows a PAN ending at `panEnd`, or the expiry after it ending at
+ * `skipUntil` (`4111… 123`, `4111…|12/25|123`, `'4111…', '12/27', '123'`, `4111… (123)`).
+ */
 export function cvvAfterPan(b: Uint8Array, panEnd: number, brand: CardBrand, skipUntil: number): RawFinding | undefined {
-  const from = Math.max(panEnd, skipUntil);
-  let p = from;
-  if (b[p] === 0x20 && b[p + 1] === 0x2d && b[p + 2] === 0x20) p += 3; // ` - 123`
-  else while (p < b.length && p - from < 3 && (b[p] === 0x20 || b[p] === 0x7c || b[p] === 0x2c || b[p] === 0x3b || b[p] === 0x09 || b[p] === 0x2f)) p++;
-  if (p === from || !isDigit(b[p])) return undefined;
+  let p = fieldAfter(b, Math.max(panEnd, skipUntil));
+  if (p < 0) return undefined;
+  const bracketed = b[p] === 0x28; // `(123)`
+  if (bracketed) p++;
+  if (!isDigit(b[p])) return undefined;
   let end = p;
   while (isDigit(b[end])) end++;
+  if (bracketed && b[end] !== 0x29) return undefined;
   if (!lengthFits(end - p, brand) || isAlpha(b[end]) || b[end] === 0x2f || b[end] === 0x2d || b[end] === 0x2e && isDigit(b[end + 1])) return undefined;
   return raw('cvv', p, end, 0.75);
 }

@@ -9,7 +9,7 @@ import { cardWordsBefore } from './context.js';
 import { raw, type RawFinding } from './finding.js';
 import { bytesText, isAlnum, isAlpha, isDigit } from './text.js';
 import type { Token } from './values.js';
-import { FILLERS, wordEnd } from './values.js';
+import { FILLERS, layoutEnd, wordEnd } from './values.js';
 
 const KEY = /^exp(?:iry|iration|ires|ire|ired|iring|\.)?(?:[_.-]?(date|dt|month|mon|mm|year|yr|yy|yyyy|on|mm[_.-]?yy|mmyy|mm[_.-]?yyyy|mmyyyy))?$/;
 
@@ -112,6 +112,7 @@ export function expiryGapEnd(b: Uint8Array, from: number): number {
     if (isDigit(c)) return p;
     if (gapPunct(c) || lineBreakAfterColon(b, p)) p++;
     else if (c === 0xc2 && b[p + 1] === 0xa0) p += 2; // NBSP
+    else if (layoutEnd(b, p) > p) p = layoutEnd(b, p); // `：`, `**`, `</td><td>`
     else if (c === 0x25 /* % */ && isHexByte(b[p + 1]) && isHexByte(b[p + 2])) p += 3; // %5D, %3D
     else if (isAlpha(c)) {
       let q = p;
@@ -141,7 +142,7 @@ function digitAhead(b: Uint8Array, from: number): boolean {
   for (let p = from; p < limit; p++) {
     const c = b[p]!;
     if (isDigit(c)) return true;
-    if (!(gapPunct(c) || isAlpha(c) || c === 0x25 || c === 0xc2 || c === 0xa0 || lineBreakAfterColon(b, p))) return false;
+    if (!(gapPunct(c) || isAlpha(c) || c === 0x25 || c === 0xc2 || c === 0xa0 || c === 0x2a || c === 0x3c || c >= 0x80 || lineBreakAfterColon(b, p))) return false;
   }
   return false;
 }
@@ -275,15 +276,32 @@ function durationAfter(b: Uint8Array, end: number): boolean {
   return p > from && !isAlnum(b[p]) && DURATIONS.has(bytesText(b, from, p).toLowerCase());
 }
 
+/** Field delimiters of card dumps: space, tab, `|`, `,`, `;`, `:`, `/`, `_`. */
+function isFieldDelimiter(c: number | undefined): boolean {
+  return c === 0x20 || c === 0x09 || c === 0x7c || c === 0x2c || c === 0x3b || c === 0x3a || c === 0x2f || c === 0x5f;
+}
+
 /**
- * Where the next field starts after a PAN ending at `end`: after 1-3 spaces, tabs, `|`, `,` or `;`,
- * or after ` / ` or ` - ` (`4111 1111 1111 1111 / 12/27 / 123`); -1 when nothing separates it.
+ * Where the next field starts after a field (a PAN, an expiry) ending at `end`: after 1-3 of space,
+ * tab, `|`, `,`, `;`, `:`, `/`, `_`, or after ` / `, ` - `, ` | ` (`4111 1111 1111 1111 / 12/27 / 123`);
+ * a quote closing the field and one opening the next are skipped (`'4111…', '12/27'`, JSON arrays,
+ * SQL values, quoted CSV). -1 when nothing separates them.
+ *
+ * @example
+ * fieldAfter(Buffer.from('"4111111111111111","12/27"'), 17) // 20
  */
 export function fieldAfter(b: Uint8Array, end: number): number {
-  if (b[end] === 0x20 && (b[end + 1] === 0x2f || b[end + 1] === 0x2d) && b[end + 2] === 0x20) return end + 3;
   let p = end;
-  while (p < b.length && p - end < 3 && (b[p] === 0x20 || b[p] === 0x7c || b[p] === 0x2c || b[p] === 0x3b || b[p] === 0x09)) p++;
-  return p > end ? p : -1;
+  const quote = b[p] === 0x22 || b[p] === 0x27 ? b[p] : 0;
+  if (quote) p++;
+  if (b[p] === 0x20 && (b[p + 1] === 0x2f || b[p + 1] === 0x2d || b[p + 1] === 0x7c) && b[p + 2] === 0x20) p += 3;
+  else {
+    const from = p;
+    while (p < b.length && p - from < 3 && isFieldDelimiter(b[p])) p++;
+    if (p === from) return -1;
+  }
+  if (quote && b[p] === quote) p++;
+  return p;
 }
 
 /** 3 or 4 digits at `p` standing alone (a CVV after an expiry). */
@@ -300,11 +318,13 @@ export function expiryAfterPan(b: Uint8Array, panEnd: number): RawFinding | unde
   const first = digitToken(b, p);
   if (!first) return undefined;
   // Only separated forms (MM/YY, MM/YYYY, MM YY, YYYY-MM, MM|YYYY) count here: a bare 4-digit group
-  // is a CVV, unless a CVV follows it (`4111… 1227 123`).
-  const span = parseExpiry(b, p);
+  // is a CVV, unless a CVV follows it (`4111… 1227 123`, `4111…,1227,123`, `371…:1227:1234`).
+  // `1227/123` is no MM/YY: then the 4 digits alone, a CVV after them (`4111…/1227/123`).
+  const span = parseExpiry(b, p) ?? (first.end - first.start === 4 ? compact(b, first) : undefined);
   if (span && span.end > first.end) return raw('expiry', span.start, span.end, 0.8);
-  if (span && first.end - first.start === 4 && (b[first.end] === 0x20 || b[first.end] === 0x7c) && codeAt(b, first.end + 1)) {
-    return raw('expiry', span.start, span.end, 0.75);
+  if (span && first.end - first.start === 4) {
+    const next = fieldAfter(b, first.end);
+    if (next > 0 && codeAt(b, next)) return raw('expiry', span.start, span.end, 0.75);
   }
   // Pipe-separated month and year: 12|2027.
   const sep = b[first.end];

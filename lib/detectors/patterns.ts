@@ -34,7 +34,7 @@ export const PATTERN_ID = {
   cardWindow: 1,
   /** `^`: after a digit, the PAN/name field separator of track 1 (the digit is confirmed in TS). */
   track1Caret: 2,
-  /** `cvv`, `cvc`, `cvd`, `cvn` anywhere (camelCase and snake_case keys included). */
+  /** `cvv`, `cvc`, `cvd`, `cvn`, `cv2` anywhere (camelCase and snake_case keys included). */
   cvvKeyword: 10,
   /** `cid`, `csc` (confirmed in TS as words or as the last snake_case part: `card_cid`). */
   cvvShortKeyword: 11,
@@ -42,7 +42,7 @@ export const PATTERN_ID = {
   cvvPhrase: 12,
   /** `exp` (exp, expiry, expiration, exp_month, expDate…); TS confirms a digit follows closely. */
   expiryKeyword: 20,
-  /** "valid thru", "valid through", "good thru", "valid until"…; TS confirms a digit follows closely. */
+  /** "valid thru", "valid through", "good thru", "valid until"…, the format label `MM/YY`; TS confirms a digit follows closely. */
   expiryPhrase: 21,
   /** `pin` or `epb`; TS confirms a word (`card_pin`) or a phrase (`pin block`, `pin_code`…). */
   pinKeyword: 30,
@@ -74,6 +74,9 @@ export const PATTERN_ID = {
   emvTag5a: 60,
   /** `DE2`, `DE002`, `F002`, `field 2`, `[002]`: the label of ISO 8583 field 2 (the PAN, LLVAR). */
   iso8583Field2: 61,
+  /** `DE52`, `DE052`, `F52`, `F052`, `field 52`, `[052]`: the label of ISO 8583 field 52 (the PIN
+   * block); TS confirms a word start and a 16-hex value. */
+  iso8583Field52: 62,
 } as const;
 
 /** Ids from here up belong to custom DLP patterns, then blocked terms (see detector.ts). */
@@ -134,15 +137,15 @@ export function builtinPatterns(): BuiltinPatterns {
   // Plain literals wherever possible: see triggers.ts for why and for what confirms each one.
   const patterns: PatternSpec[] = [
     { id: PATTERN_ID.track1Caret, expression: '\\^' },
-    { id: PATTERN_ID.cvvKeyword, expression: 'cv[vcdn]', flags: { caseless: true } },
+    { id: PATTERN_ID.cvvKeyword, expression: 'cv[vcdn2]', flags: { caseless: true } },
     { id: PATTERN_ID.cvvShortKeyword, expression: 'cid|csc', flags: { caseless: true } },
     {
       id: PATTERN_ID.cvvPhrase,
-      expression: 'security[ _-]?code|verification[ _-]?(?:code|value|number)|card[ _-]?code|code on the back|digit code',
+      expression: 'security[ _-]?code|sec[ _-]code|verification[ _-]?(?:code|value|number)|card[ _-]?code|code on the back|digit code',
       flags: { caseless: true },
     },
     { id: PATTERN_ID.expiryKeyword, expression: 'exp', flags: { caseless: true } },
-    { id: PATTERN_ID.expiryPhrase, expression: '(?:valid|good)[ _-]?(?:thru|through|until|till|to)', flags: { caseless: true } },
+    { id: PATTERN_ID.expiryPhrase, expression: '(?:valid|good)[ _-]?(?:thru|through|until|till|to)|mm ?/ ?yy', flags: { caseless: true } },
     { id: PATTERN_ID.pinKeyword, expression: 'pin|epb', flags: { caseless: true } },
     // Every masked PAN ends in 4+ masks then visible digits; one literal-anchored pattern per mask.
     // (A bare `****` would match four times in a run of seven: the digit keeps matches apart.)
@@ -156,6 +159,7 @@ export function builtinPatterns(): BuiltinPatterns {
     { id: PATTERN_ID.evasionLayout, expression: '\\n   |\\r\\n  |\\n\\t\\t\\t|\\r\\n\\t\\t' },
     { id: PATTERN_ID.emvTag5a, expression: '5a0|5a 0', flags: { caseless: true } },
     { id: PATTERN_ID.iso8583Field2, expression: 'de2|de002|f002|field 2|\\[002\\]', flags: { caseless: true } },
+    { id: PATTERN_ID.iso8583Field52, expression: 'de0?52|f0?52|field 52|\\[052\\]', flags: { caseless: true } },
   ];
   cached = {
     patterns,

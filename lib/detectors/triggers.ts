@@ -25,7 +25,7 @@ export const Keyword = {
   expiryPhrase: 3,
   /** `pin` or `epb` as a word. */
   pin: 4,
-  /** `pin block`, `pinblk`, `pin code`, `pin number`, `pin no`. */
+  /** `pin block`, `pinblk`, `pin code`, `pin number`, `pin no`, `epb_hex`. */
   pinBlock: 5,
 } as const;
 export type Keyword = (typeof Keyword)[keyof typeof Keyword];
@@ -113,12 +113,16 @@ export function confirmExpiryPhrase(b: Uint8Array, end: number, emit: KeywordSin
 }
 
 /**
- * `(?:\b|_)(?:pin|epb)\b` and `pin[ _-]?(?:block|blk|code|number|no)` from the hit of `pin` or `epb`
+ * `(?:\b|_)(?:pin|epb)\b`, `pin[ _-]?(?:block|blk|code|number|no)` and `(?:\b|_)epb_hex\b` from the hit of `pin` or `epb`
  * ending at `end`; reports each key's end.
  */
 export function confirmPin(b: Uint8Array, end: number, emit: KeywordSink): void {
   if (isKeywordWord(b, end - 3, end)) emit(Keyword.pin, end);
-  if ((b[end - 3]! | 0x20) !== 0x70) return; // epb has no block phrase
+  if ((b[end - 3]! | 0x20) !== 0x70) {
+    // `epb_hex` (an encrypted PIN block as hex, payment-API field).
+    if (b[end] === 0x5f && wordAt(b, end + 1, 'hex') && !isWordByte(b[end + 4]) && (b[end - 4] === 0x5f || !isWordByte(b[end - 4]))) emit(Keyword.pinBlock, end + 4);
+    return;
+  }
   const phraseEnd = wordAfter(b, end, ['block', 'blk', 'code', 'number', 'no']);
   if (phraseEnd >= 0) emit(Keyword.pinBlock, phraseEnd);
 }

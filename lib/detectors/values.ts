@@ -41,6 +41,11 @@ export function valueAfter(
       p += 2;
       continue;
     }
+    const layout = layoutEnd(b, p);
+    if (layout > p) {
+      p = layout;
+      continue;
+    }
     // A URL-encoded delimiter (`card%5Bcvc%5D=123`, `cvv%3D123`).
     if (c === 0x25 && isHex(b[p + 1]) && isHex(b[p + 2]) && PUNCTUATION.has(parseInt(String.fromCharCode(b[p + 1]!, b[p + 2]!), 16))) {
       p += 3;
@@ -81,6 +86,35 @@ export function valueAfter(
     return undefined;
   }
   return undefined;
+}
+
+/** Tags that hold a label or its value in HTML receipts and tables (`<td>CVV</td><td>123</td>`). */
+const LABEL_TAGS = new Set(['td', 'th', 'b', 'strong', 'em', 'i', 'u', 'span', 'div', 'p', 'dd', 'dt', 'label', 'li', 'font', 'code', 'tt']);
+
+/**
+ * End of a layout mark at `p` that stands between a label and its value, else `p`: a fullwidth
+ * colon (`CVV：123`, CJK text), Markdown emphasis (`**CVV:** 123`, never a mask run of three or more) and an HTML cell or inline tag
+ * (`</td><td>`, `<b>`), tags of LABEL_TAGS only, attributes included, at most 48 bytes.
+ *
+ * @example
+ * layoutEnd(Buffer.from('</td><td>123'), 0) // 5
+ */
+export function layoutEnd(b: Uint8Array, p: number): number {
+  const c = b[p];
+  if (c === 0x2a) {
+    // One or two (`*CVV*:`, `**CVV:**`); a longer run masks a value (`pin ****1234`).
+    const run = b[p + 1] === 0x2a ? 2 : 1;
+    return b[p + run] === 0x2a ? p : p + run;
+  }
+  if (c === 0xef && b[p + 1] === 0xbc && b[p + 2] === 0x9a) return p + 3; // ：
+  if (c !== 0x3c) return p;
+  let q = b[p + 1] === 0x2f ? p + 2 : p + 1;
+  const name = q;
+  while (isAlpha(b[q]) && q - name < 6) q++;
+  if (q === name || !LABEL_TAGS.has(bytesText(b, name, q).toLowerCase())) return p;
+  if (b[q] !== 0x3e && b[q] !== 0x20) return p;
+  while (q - p < 48 && q < b.length && b[q] !== 0x3e && b[q] !== 0x3c) q++;
+  return b[q] === 0x3e ? q + 1 : p;
 }
 
 /** Length of the alphanumeric/underscore word starting at `start` (a keyword with its suffixes). */

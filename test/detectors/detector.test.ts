@@ -223,7 +223,8 @@ describe('cards at the edges of log lines and forms (leaks found by the adversar
 
   it('finds a PAN after a card key even when more numbers follow in the same run', () => {
     expect(spans('card=4111 1111 1111 1111 081109 203615 148 INFO')).toEqual([['pan', 5, 24]]);
-    expect(spans('card=4111111111111111/1227/123')).toEqual([['pan', 5, 21]]);
+    // The MMYY and CVV fields of the dump are card data too (red team s3, L3).
+    expect(spans('card=4111111111111111/1227/123')).toEqual([['pan', 5, 21], ['expiry', 22, 26], ['cvv', 27, 30]]);
   });
 
   it('reads JSON escapes and the track 1 sentinel as delimiters, not glued words', () => {
