@@ -122,6 +122,18 @@ describe('scrubFileParallel / scrubStreamParallel', () => {
     await broken.close();
   });
 
+  it('with shareMainThread and a ready worker, splits segments between the worker and the calling thread and keeps input order', async () => {
+    const content = Buffer.concat(Array.from({ length: 200 }, (_, i) => Buffer.concat([Buffer.from(`--- block ${i} ---\n`), SAMPLE])));
+    const input = join(dir, 'mixed.log');
+    writeFileSync(input, content);
+    await pool.run(SAMPLE, 'text'); // the shared pool's workers are ready
+    const output = join(dir, 'mixed.clean.log');
+    const result = await scrubFileParallel(input, output, { scrubber, pool, shareMainThread: true, segmentBytes: 16 * 1024 });
+    const whole = scrubber.scrubBuffer(content);
+    expect(readFileSync(output).equals(whole.output)).toBe(true);
+    expect(result).toMatchObject({ bytesIn: content.length, bytesOut: whole.output.length, findings: whole.findings, counts: whole.counts });
+  });
+
   it('gives the same bytes inline (threads: 1) as on the pool', async () => {
     const content = Buffer.concat(Array.from({ length: 50 }, () => SAMPLE));
     const collect = async (options: Parameters<typeof scrubStreamParallel>[2]): Promise<Buffer> => {
