@@ -71,6 +71,12 @@ export function classifyKey(raw: string): KeyKind {
   return kind;
 }
 
+/** Last key parts that name written text: an LLM app's `user_message`, `user_input`, `prompt`. */
+const CONTENT_PART = new Set(['message', 'msg', 'input', 'prompt', 'content', 'text', 'query', 'utterance', 'reply', 'said']);
+
+/** Chat roles: `User: …`, `Customer: …`, `user> …`, `<user>…</user>` introduce what someone typed. */
+const ROLES = new Set(['user', 'customer', 'human', 'client', 'caller', 'member', 'guest']);
+
 /** Key parts that name a card itself: `card_id`, `cardId` still announce a card number. */
 const CARD_PART = /^(?:card|cc|ccn|pan)$/;
 
@@ -82,6 +88,8 @@ function classify(raw: string): KeyKind {
   const last = parts[parts.length - 1];
   if (parts.length > 1 && (last === 'id' || last === 'ids') && !parts.some((p) => CARD_PART.test(p))) return 'negative';
   if (parts.some((p) => POSITIVE.test(p)) || POSITIVE.test(joined)) return 'positive';
+  // What someone wrote (`user_message`, `customer_input`, `user_prompt`) is text, not an identifier.
+  if (parts.length > 1 && CONTENT_PART.has(last!)) return 'neutral';
   if (NEGATIVE.test(joined) || parts.some((p) => NEGATIVE.test(p))) return 'negative';
   return 'neutral';
 }
@@ -176,7 +184,22 @@ export function leftContext(b: Uint8Array, start: number): LeftContext {
   // `%B` is the track 1 start sentinel and format code: a card number follows, even when the rest
   // of the track is truncated or does not parse.
   const track1 = wordEnd - p === 1 && b[p] === 0x42 && b[p - 1] === 0x25;
-  return { glued: glued && !track1, delimiters, word: word.toLowerCase(), kind: track1 ? 'positive' : classifyKey(word), phone, currency, marked };
+  let kind = track1 ? 'positive' : classifyKey(word);
+  // An HTML or XML tag (`<span>4111…`, `<td>`) and a chat role before what someone typed
+  // (`User: 4111…`, `user> …`, `<customer>…`) name no identifier, whatever the word.
+  if (kind === 'negative' && (isTagBefore(b, p, wordEnd, delimiters) || (ROLES.has(word.toLowerCase()) && /^(?:: ?|> ?|>)$/.test(delimiters)))) kind = 'neutral';
+  return { glued: glued && !track1, delimiters, word: word.toLowerCase(), kind, phone, currency, marked };
+}
+
+/** HTML elements that only lay text out: their names say nothing about the number inside. */
+const HTML_TAGS = new Set(['span', 'div', 'p', 'td', 'th', 'li', 'b', 'i', 'u', 'em', 'strong', 'code', 'pre', 'font', 'small', 'label', 'a']);
+
+/**
+ * True when the word `b[from..to)` is an HTML layout tag right before the digits (`<span>4111…`).
+ * An XML element keeps its name as the key (`<ticket>…</ticket>`, `<span_id>`).
+ */
+function isTagBefore(b: Uint8Array, from: number, to: number, delimiters: string): boolean {
+  return delimiters === '>' && b[from - 1] === 0x3c && b[to] === 0x3e && HTML_TAGS.has(bytesText(b, from, to).toLowerCase());
 }
 
 /** What may come before the minus sign of a negative number: a line start, a space, `=`, `:`, an opening bracket, a quote, a comma. */

@@ -177,6 +177,9 @@ function decodeEscaped(b: Uint8Array, i: number): [number, number] {
   } else if (c === 0x5c && b[i + 1] === 0x78 /* x */) {
     const v = hexValue(b, i + 2, 2);
     if (v >= 0) return [v, 4];
+  } else if (c === 0x5c && (b[i + 1] === 0x6e || b[i + 1] === 0x74 || b[i + 1] === 0x72) && b[i - 1] !== 0x5c) {
+    // A JSON or C escape between digit groups is the separator it stands for (`4111\n1111`).
+    return [b[i + 1] === 0x6e ? 0x0a : b[i + 1] === 0x74 ? 0x09 : 0x0d, 2];
   } else if (c === 0x3d /* = */ && (isDigit(b[i - 1]) || b[i - 1] === 0x20)) {
     // Quoted-printable (email bodies): a soft line break `=\r\n` is nothing, `=20` a space.
     const nl = b[i + 1] === 0x0d && b[i + 2] === 0x0a ? 3 : b[i + 1] === 0x0a ? 2 : 0;
@@ -206,6 +209,7 @@ function material(c: number): boolean {
     c === 0x2d || c === 0x2e || c === 0x2f || c === 0x5f ||
     c === 0x25 || c === 0x26 || c === 0x23 || c === 0x3b || c === 0x5c ||
     c === 0x7b || c === 0x7d || // `\u{34}`
+    c === 0x74 || c === 0x72 || // `\t`, `\r` (and `\n`, with the nbsp letters below)
     c === 0x3d || c === 0x5e || c === 0x2b || // track separators, quoted-printable, form-encoded `+` (`;４１１１…=２５１２…`, `%B4111\u200b…^`)
     c === 0x75 || c === 0x55 || c === 0x78 || c === 0x58 ||
     c === 0x6e || c === 0x73 || c === 0x70 || c === 0x4e || c === 0x53 || c === 0x50 || // nbsp

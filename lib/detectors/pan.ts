@@ -395,9 +395,29 @@ function dumpTailAt(b: Uint8Array, end: number): boolean {
     while (isDigit(b[p])) p++;
     groups.push(bytesText(b, from, p));
   }
-  if (groups.length < 2 || isAlnum(b[p]) || (b[p] === sep && isAlnum(b[p + 1]))) return false;
+  if (groups.length < 2 || isAlnum(b[p]) || (b[p] === sep && isAlnum(b[p + 1]))) return datedTailAt(b, end);
   const n = expiryLength(groups);
-  return n > 0 && n === groups.length - 1 && (groups[n]!.length === 3 || groups[n]!.length === 4);
+  return (n > 0 && n === groups.length - 1 && (groups[n]!.length === 3 || groups[n]!.length === 4)) || datedTailAt(b, end);
+}
+
+/**
+ * A dump's tail whose expiry is written with its own separator (`:12/27:123`, `/2027-12/123`,
+ * `:12-27:123`, ` / 2027-12 / 123`), or an expiry alone after `:` (`…4444:0327`).
+ */
+function datedTailAt(b: Uint8Array, end: number): boolean {
+  const spaced = b[end] === 0x20 && b[end + 2] === 0x20;
+  const sep = spaced ? b[end + 1] : b[end];
+  if (sep !== 0x2f && sep !== 0x3a && sep !== 0x7c && sep !== 0x3b) return false;
+  const from = end + (spaced ? 3 : 1);
+  const m = /^(?:(0[1-9]|1[0-2])[/-](\d{2}|20\d\d)|(20\d\d)-(0[1-9]|1[0-2])|(0[1-9]|1[0-2])(\d\d))(?!\d)/.exec(String.fromCharCode(...b.subarray(from, Math.min(b.length, from + 8))));
+  if (!m) return false;
+  let p = from + m[0].length;
+  if (m[6] !== undefined) return sep === 0x3a && !isAlnum(b[p]) && b[p] !== sep; // `:0327`
+  const gap = spaced ? [0x20, sep, 0x20] : [sep];
+  if (!gap.every((c, k) => b[p + k] === c)) return !isAlnum(b[p]) && b[p] !== sep;
+  p += gap.length;
+  const q = cvvDigitsAt(b, p);
+  return q > 0 && !isAlnum(b[q]);
 }
 
 /** Keys of 12-digit cloud account ids (AWS account ids are exactly 12 digits). */
@@ -637,6 +657,7 @@ function isDateTail(after: readonly Neighbour[]): boolean {
 function expiryLength(groups: readonly string[]): number {
   const month = (m: string | undefined) => m !== undefined && /^(?:0[1-9]|1[0-2])$/.test(m);
   if (month(groups[0]) && /^(?:\d{2}|20\d{2})$/.test(groups[1] ?? '')) return 2;
+  if (/^20\d{2}$/.test(groups[0] ?? '') && month(groups[1])) return 2; // YYYY-MM
   if (/^\d{4}$/.test(groups[0] ?? '') && month(groups[0]!.slice(0, 2))) return 1;
   return 0;
 }

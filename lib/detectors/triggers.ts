@@ -159,7 +159,7 @@ export function layoutPlaces(b: Uint8Array, at: number, push: (place: number) =>
  * The evasion places around a hit of `&`, `%` or `\` at `at` (the byte's offset): the offsets where
  * the former evasion expressions ended, minus one (what the evasion pass expects). Mirrors
  * `&#[0-9xX]`, `[0-9]&nbsp;`, `%3[0-9]`, `%[eE][fF]%[bB][cC]%9[0-9]`, `[0-9]%2[0dD]`,
- * `%[0-9A-Fa-f]{2}[0-9]`, `\\u[0-9a-fA-F]{4}` and `\\x3[0-9]`.
+ * `%[0-9A-Fa-f]{2}[0-9]`, `\\u[0-9a-fA-F]{4}`, `\\x3[0-9]`, `\\u\{[0-9a-fA-F]{1,6}\}` and `[0-9 ]\\[ntr]`.
  */
 export function evasionPlaces(b: Uint8Array, at: number, push: (place: number) => void): void {
   const next = b[at + 1];
@@ -182,6 +182,8 @@ export function evasionPlaces(b: Uint8Array, at: number, push: (place: number) =
         while (p - at - 3 < 6 && isHex(b[p])) p++;
         if (p > at + 3 && b[p] === 0x7d) push(p);
       } else if (next === 0x78 && b[at + 2] === 0x33 && isDigit(b[at + 3])) push(at + 3);
+      // A JSON-escaped line break or tab after a digit group (`"4111\n1111\n…"` in a prompt body).
+      else if ((next === 0x6e || next === 0x74 || next === 0x72) && (isDigit(b[at - 1]) || b[at - 1] === 0x20)) push(at + 1);
       return;
   }
 }

@@ -32,6 +32,7 @@ const EVASION_SPEC: PatternSpec[] = [
   { id: 54, expression: '\\\\u[0-9a-fA-F]{4}|\\\\x3[0-9]|\\\\u\\{[0-9a-fA-F]{1,6}\\}' },
   { id: 55, expression: '[0-9](?:%2[0dD]|&nbsp;)' },
   { id: 56, expression: '%[0-9A-Fa-f]{2}[0-9]' },
+  { id: 57, expression: '[0-9 ]\\\\[ntr]' },
 ];
 
 const specDbs = Object.entries(SPEC).map(([kind, patterns]) => [Number(kind), compile(patterns, {}, { engine: 'hyperscan' })] as const);
