@@ -133,7 +133,7 @@ export const IIN_TABLE: readonly IinRange[] = [
   row('troy', '979200', '979289', [16], 'BKM Troy'),
   // UATP (airline cards).
   row('uatp', '1', '1', [15], 'UATP'),
-  // Others: Dankort, InstaPayment, InterPayment, LankaPay, Borica, UzCard, Humo.
+  // Others: Dankort, InstaPayment, InterPayment, LankaPay, Borica, UzCard, Humo, Bancontact, NAPAS, China T-Union.
   row('other', '5019', '5019', [16], 'Dankort'),
   row('other', '5610', '5610', [16], 'Wikipedia: Payment card number (Australian BankCard, retired 2006)'),
   row('other', '560221', '560225', [16], 'Wikipedia: Payment card number (Australian BankCard, retired 2006)'),
@@ -143,6 +143,9 @@ export const IIN_TABLE: readonly IinRange[] = [
   row('other', '2205', '2205', [16], 'Borica'),
   row('other', '8600', '8600', [16], 'UzCard'),
   row('other', '9860', '9860', [16], 'Humo'),
+  row('other', '6703', '6703', [16, 17, 18, 19], 'Wikipedia: Payment card number (Bancontact)'),
+  row('other', '9704', '9704', [16, 19], 'Wikipedia: Payment card number (NAPAS, Vietnam)'),
+  row('other', '31', '31', [19], 'Wikipedia: Payment card number (China T-Union)'),
 ];
 
 /** A table row with its prefixes as numbers, for comparisons without strings. */

@@ -178,14 +178,14 @@ function groupsBefore(b: Uint8Array, start: number, limit: number): { groups: Ne
   return { groups, runStart };
 }
 
-/** How cards are printed: one group, 4-4-4-4(-3), 4-4-4-1..7, 4-6-4, 4-6-5, 6-13, 4-4-5. */
+/** How cards are printed: one group, 4-4-4-4(-3), 4-4-4-1..7, 4-6-4, 4-6-5, 6-13, 4-4-5, 4-5-6 (UATP). */
 export function isPrintedGrouping(groups: readonly number[]): boolean {
   // Allocation-free: this runs for every card window.
   const n = groups.length;
   if (n === 1) return true;
   const [a, b, c, d] = groups;
   if (n === 2 && a === 6 && b === 13) return true;
-  if (n === 3 && a === 4 && ((b === 6 && (c === 4 || c === 5)) || (b === 4 && c === 5))) return true;
+  if (n === 3 && a === 4 && ((b === 6 && (c === 4 || c === 5)) || (b === 4 && c === 5) || (b === 5 && c === 6))) return true;
   if (n === 4 && a === 4 && b === 3 && c === 3 && d === 3) return true;
   for (let i = 0; i < n - 1; i++) if (groups[i] !== 4) return false;
   const last = groups[n - 1];
