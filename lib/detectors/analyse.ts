@@ -10,6 +10,7 @@ import { cvvAfterKeyword, cvvAfterPan } from './cvv.js';
 import { normaliseRegion, regionAround } from './evasion.js';
 import { expiryAfterPan, expiryAtTrigger } from './expiry.js';
 import { raw, type RawFinding } from './finding.js';
+import { foreignLabelFinding } from './labels.js';
 import { maskedPanAround } from './masked.js';
 import { choosePans, judgeWindow, type PanCandidate } from './pan.js';
 import { PATTERN_ID as ID, FIRST_CUSTOM_ID } from './patterns.js';
@@ -19,7 +20,7 @@ import { emvTag5aPan, iso8583Field2Pan } from './payment-fields.js';
 import { confirmCvvKey, confirmExpiry, confirmExpiryPhrase, confirmPin, evasionPlaces, Keyword, layoutPlaces, type KeywordSink } from './triggers.js';
 import { isDigit } from './text.js';
 import type { CardBrand, FindingType, Sensitivity } from './types.js';
-import { keepBest, sortFew } from './overlaps.js';
+import { keepBest, sortFew, SpanIndex } from './overlaps.js';
 
 export interface AnalysisContext {
   readonly sensitivity: Sensitivity;
@@ -224,6 +225,11 @@ export function analyse(b: Uint8Array, matches: Float64Array, ctx: AnalysisConte
       case ID.expiryPhrase:
         confirmExpiryPhrase(b, end, keyword);
         break;
+      case ID.foreignLabel: {
+        const f = foreignLabelFinding(b, end);
+        if (f) found.push(f);
+        break;
+      }
       case ID.pinKeyword:
         confirmPin(b, end, keyword);
         break;
@@ -272,12 +278,17 @@ export function analyse(b: Uint8Array, matches: Float64Array, ctx: AnalysisConte
   }
   // PANs: plain first, then those found only through an evasion (same span: the plain one wins).
   const pans = choosePans(candidates).map((c) => panFinding(c, c.evasion));
-  if (evasionTriggers.length > 0) {
-    for (const c of evasionPans(b, evasionTriggers, ctx, found)) {
-      if (!pans.some((p) => p.start < c.end && c.start < p.end)) pans.push(panFinding(c, true));
-    }
+  if (evasionTriggers.length > 0 || fieldPans.length > 0) {
+    const taken = new SpanIndex();
+    for (const p of pans) taken.add(p);
+    const add = (f: RawFinding): void => {
+      if (taken.overlaps(f.start, f.end)) return;
+      taken.add(f);
+      pans.push(f);
+    };
+    if (evasionTriggers.length > 0) for (const c of evasionPans(b, evasionTriggers, ctx, found)) add(panFinding(c, true));
+    for (const f of fieldPans) add(f);
   }
-  for (const f of fieldPans) if (!pans.some((p) => p.start < f.end && f.start < p.end)) pans.push(f);
   sortFew(pans, BY_START);
   found.push(...pans);
   // Expiry and CVV right after a PAN.

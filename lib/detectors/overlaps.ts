@@ -61,3 +61,28 @@ function chooseIn<T extends Span>(byStart: readonly T[], from: number, to: numbe
   for (const s of cluster) if (chosen.every((k) => s.end <= k.start || s.start >= k.end)) chosen.push(s);
   for (const s of sortFew(chosen, byStartOrder)) kept.push(s);
 }
+
+/**
+ * Spans added one by one, asked "does [start, end) overlap one already added?" in time proportional
+ * to the span's length: each span is filed under every 64-byte bucket it touches. A linear search
+ * of the added spans made repeated evasions (`%B4111…` tens of thousands of times) quadratic.
+ */
+export class SpanIndex {
+  private readonly buckets = new Map<number, Span[]>();
+
+  add(s: Span): void {
+    for (let k = s.start >> 6, last = (s.end - 1) >> 6; k <= last; k++) {
+      const list = this.buckets.get(k);
+      if (list) list.push(s);
+      else this.buckets.set(k, [s]);
+    }
+  }
+
+  overlaps(start: number, end: number): boolean {
+    for (let k = start >> 6, last = (end - 1) >> 6; k <= last; k++) {
+      const list = this.buckets.get(k);
+      if (list) for (const s of list) if (s.start < end && start < s.end) return true;
+    }
+    return false;
+  }
+}

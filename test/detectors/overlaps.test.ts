@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { keepBest, sortFew } from '../../lib/detectors/overlaps.js';
+import { keepBest, sortFew, SpanIndex } from '../../lib/detectors/overlaps.js';
 
 interface Item {
   readonly start: number;
@@ -41,5 +41,27 @@ describe('keepBest', () => {
         expect(keepBest(spans, order)).toEqual(chosen.sort(byStart));
       }),
     );
+  });
+});
+
+describe('SpanIndex', () => {
+  const spanArb = fc.tuple(fc.nat(600), fc.integer({ min: 1, max: 300 })).map(([start, length]) => ({ start, end: start + length }));
+
+  it('answers overlap questions exactly as a linear search of the added spans', () => {
+    fc.assert(
+      fc.property(fc.array(spanArb, { maxLength: 40 }), fc.array(spanArb, { maxLength: 40 }), (added, asked) => {
+        const index = new SpanIndex();
+        for (const s of added) index.add(s);
+        for (const q of asked) {
+          expect(index.overlaps(q.start, q.end)).toBe(added.some((s) => s.start < q.end && q.start < s.end));
+        }
+      }),
+    );
+  });
+
+  it('treats touching spans as apart', () => {
+    const index = new SpanIndex();
+    index.add({ start: 60, end: 70 });
+    expect([index.overlaps(50, 60), index.overlaps(70, 80), index.overlaps(69, 70)]).toEqual([false, false, true]);
   });
 });
