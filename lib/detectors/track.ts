@@ -131,6 +131,18 @@ export function parseTrack2(b: Uint8Array, sep: number): TrackFinding | undefine
   // `D` (or `d`: tag 57 in lower-case hex) with a letter glued before the PAN or after the data is
   // hex (`sha1=4539…D25123A9F0…`, `9A4539…D2512…`): EMV tag 57 data ends at its `F` padding or at the
   // next tag's digits.
-  if ((b[sep]! | 0x20) === 0x64 && !sentinel && (isAlpha(b[start - 1]) || isAlpha(b[end]))) return undefined;
+  // EMV tag 57 says how long its data is (`570F…`: 15 bytes, 30 nibbles): the next tag starts there.
+  const tag57 = !sentinel && tag57Before(b, start);
+  if (tag57) {
+    const tagEnd = start + 2 * parseInt(String.fromCharCode(b[start - 2]!, b[start - 1]!), 16);
+    if (tagEnd >= sep + 5 && tagEnd <= end) end = tagEnd;
+  }
+  if ((b[sep]! | 0x20) === 0x64 && !sentinel && ((isAlpha(b[start - 1]) && !tag57) || (isAlpha(b[end]) && !tag57))) return undefined;
   return { type: 'track2', start, end, brand, testCard: isTestCard(digits), confidence: sentinel ? 0.99 : 0.92 };
+}
+
+/** True when EMV tag 57 and its length byte end at `start` (`570F5038…D…`: the letter before the PAN is the length's). */
+function tag57Before(b: Uint8Array, start: number): boolean {
+  const hex = (c: number | undefined): boolean => c !== undefined && ((c >= 0x30 && c <= 0x39) || ((c | 0x20) >= 0x61 && (c | 0x20) <= 0x66));
+  return b[start - 4] === 0x35 && b[start - 3] === 0x37 && hex(b[start - 2]) && hex(b[start - 1]);
 }
