@@ -85,8 +85,11 @@ function cvvKey(written: string): string | undefined {
   if (key === undefined) {
     const word = written.replace(/([a-z])([A-Z])/g, '$1_$2').toLowerCase();
     key = CVV_KEY.test(word) ? word : null;
-    if (cvvKeys.size >= 1024) cvvKeys.clear();
-    cvvKeys.set(written, key);
+    // Only short keys are kept: a long run of letters after the keyword must not stay in memory.
+    if (written.length <= 64) {
+      if (cvvKeys.size >= 1024) cvvKeys.clear();
+      cvvKeys.set(written, key);
+    }
   }
   return key ?? undefined;
 }

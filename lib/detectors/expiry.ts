@@ -225,8 +225,11 @@ function expiryKey(b: Uint8Array, k: number): { end: number; kind: KeyKind } | u
   if (kind === undefined) {
     const m = KEY.exec(written.replace(/([a-z])([A-Z])/g, '$1_$2').toLowerCase());
     kind = m ? keyKind(m[1]) : null;
-    if (keyKinds.size >= 1024) keyKinds.clear();
-    keyKinds.set(written, kind);
+    // Only short keys are kept: a long run of letters after the keyword must not stay in memory.
+    if (written.length <= 64) {
+      if (keyKinds.size >= 1024) keyKinds.clear();
+      keyKinds.set(written, kind);
+    }
   }
   return kind === null ? undefined : { end, kind };
 }
