@@ -10,11 +10,11 @@ import { cvvAfterKeyword, cvvAfterPan } from './cvv.js';
 import { normaliseRegion, regionAround } from './evasion.js';
 import { expiryAfterPan, expiryAtTrigger } from './expiry.js';
 import { raw, type RawFinding } from './finding.js';
-import { foreignLabelFinding } from './labels.js';
+import { foreignLabelFinding, isLabelAnchor } from './labels.js';
 import { maskedPanAround } from './masked.js';
 import { choosePans, judgeWindow, type PanCandidate } from './pan.js';
 import { PATTERN_ID as ID, FIRST_CUSTOM_ID } from './patterns.js';
-import { field52PinBlock, isBlockKey, pinAfterKeyword } from './pin.js';
+import { isBlockKey, pinAfterKeyword } from './pin.js';
 import { parseTrack1, parseTrack2 } from './track.js';
 import { emvTag5aPan, iso8583Field2Pan } from './payment-fields.js';
 import { confirmCvvKey, confirmExpiry, confirmExpiryPhrase, confirmPin, evasionPlaces, Keyword, layoutPlaces, type KeywordSink } from './triggers.js';
@@ -225,17 +225,17 @@ export function analyse(b: Uint8Array, matches: Float64Array, ctx: AnalysisConte
       case ID.expiryPhrase:
         confirmExpiryPhrase(b, end, keyword);
         break;
-      case ID.foreignLabel: {
-        const f = foreignLabelFinding(b, end);
-        if (f) found.push(f);
-        break;
-      }
       case ID.pinKeyword:
         confirmPin(b, end, keyword);
         break;
       case ID.evasionHint:
         // `+` and `=` after a digit are evasion places only in their encodings (triggers.ts).
         if (b[end - 1] === 0x2b || b[end - 1] === 0x3d) layoutPlaces(b, end - 1, evasion);
+        else if (b[end - 1]! >= 0x80 && isLabelAnchor(b, end)) {
+          // A letter of a non-English expiry/CVV label (`期` of 有效期), hinted beside the digits.
+          const f = foreignLabelFinding(b, end);
+          if (f) found.push(f);
+        }
         else evasionTriggers.push(end - 1); // the hinted code point's last byte
         break;
       case ID.evasionAmpersand:
@@ -252,11 +252,6 @@ export function analyse(b: Uint8Array, matches: Float64Array, ctx: AnalysisConte
       case ID.emvTag5a: {
         const f = emvTag5aPan(b, end - (b[end - 2] === 0x20 ? 4 : 3));
         if (f) fieldPans.push(f);
-        break;
-      }
-      case ID.iso8583Field52: {
-        const f = field52PinBlock(b, end);
-        if (f) found.push(f);
         break;
       }
       case ID.iso8583Field2: {

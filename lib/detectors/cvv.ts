@@ -76,6 +76,18 @@ export function cvvAfterKeyword(
   return raw('cvv', token.start, token.end, phraseEnd === undefined ? 0.95 : 0.9);
 }
 
+/**
+ * The CVV starting at `at`, the first digit after a non-English label (labels.ts): 3 or 4 digits
+ * standing alone.
+ */
+export function cvvAfterLabel(b: Uint8Array, at: number): RawFinding | undefined {
+  let end = at;
+  while (isDigit(b[end])) end++;
+  const length = end - at;
+  if ((length !== 3 && length !== 4) || isAlnum(b[end]) || isDigit(b[at - 1]) || !standsAlone(b, { start: at, end })) return undefined;
+  return raw('cvv', at, end, 0.9);
+}
+
 /** Key text as written -> the key in snake_case lower case, or null when it is no CVV key. */
 const cvvKeys = new Map<string, string | null>();
 

@@ -269,6 +269,15 @@ export function expiryAtTrigger(b: Uint8Array, at: number, phrase: boolean): Raw
   return raw('expiry', span.start, span.end, phrase ? 0.9 : 0.92);
 }
 
+/**
+ * The expiry date starting at `at`, the first digit after a non-English label (labels.ts):
+ * MM/YY, MM/YYYY, MMYY, YYYY-MM… as after `exp`, never followed by a duration.
+ */
+export function expiryAfterLabel(b: Uint8Array, at: number): RawFinding | undefined {
+  const span = parseExpiry(b, at);
+  return span && !durationAfter(b, span.end) ? raw('expiry', span.start, span.end, 0.88) : undefined;
+}
+
 const DURATIONS = new Set(['s', 'sec', 'secs', 'second', 'seconds', 'ms', 'min', 'mins', 'minute', 'minutes', 'h', 'hr', 'hrs', 'hour', 'hours', 'd', 'day', 'days']);
 
 /** True when a unit of time follows `end` after one space or glued (`1230 s`, `1230ms`). */

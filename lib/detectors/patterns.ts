@@ -25,6 +25,7 @@ import { codePointRanges } from '../engine/evasion-hints.js';
 import type { CardWindowConfig, EvasionHintConfig, PatternSpec } from '../engine/types.js';
 import { lookalikeSeparatorCodePoints } from './evasion.js';
 import { issuerRanges } from './iin.js';
+import { LABEL_ANCHORS } from './labels.js';
 import { codePointsWhere, utf8Alternation } from './utf8-classes.js';
 
 /** Stable pattern ids of the built-in set. Custom patterns and blocked terms use ids above. */
@@ -42,7 +43,7 @@ export const PATTERN_ID = {
   cvvPhrase: 12,
   /** `exp` (exp, expiry, expiration, exp_month, expDate…); TS confirms a digit follows closely. */
   expiryKeyword: 20,
-  /** "valid thru", "valid through", "good thru", "valid until"…, the format label `MM/YY`; TS confirms a digit follows closely. */
+  /** "valid thru", "valid through", "good thru", "valid until"…; TS confirms a digit follows closely. */
   expiryPhrase: 21,
   /** `pin` or `epb`; TS confirms a word (`card_pin`) or a phrase (`pin block`, `pin_code`…). */
   pinKeyword: 30,
@@ -74,9 +75,6 @@ export const PATTERN_ID = {
   emvTag5a: 60,
   /** `DE2`, `DE002`, `F002`, `field 2`, `[002]`: the label of ISO 8583 field 2 (the PAN, LLVAR). */
   iso8583Field2: 61,
-  /** `DE52`, `DE052`, `F52`, `F052`, `field 52`, `[052]`: the label of ISO 8583 field 52 (the PIN
-   * block); TS confirms a word start and a 16-hex value. */
-  iso8583Field52: 62,
 } as const;
 
 /** Ids from here up belong to custom DLP patterns, then blocked terms (see detector.ts). */
@@ -141,11 +139,11 @@ export function builtinPatterns(): BuiltinPatterns {
     { id: PATTERN_ID.cvvShortKeyword, expression: 'cid|csc', flags: { caseless: true } },
     {
       id: PATTERN_ID.cvvPhrase,
-      expression: 'security[ _-]?code|sec[ _-]code|verification[ _-]?(?:code|value|number)|card[ _-]?code|code on the back|digit code',
+      expression: 'security[ _-]?code|verification[ _-]?(?:code|value|number)|card[ _-]?code|code on the back|digit code',
       flags: { caseless: true },
     },
     { id: PATTERN_ID.expiryKeyword, expression: 'exp', flags: { caseless: true } },
-    { id: PATTERN_ID.expiryPhrase, expression: '(?:valid|good)[ _-]?(?:thru|through|until|till|to)|mm ?/ ?yy', flags: { caseless: true } },
+    { id: PATTERN_ID.expiryPhrase, expression: '(?:valid|good)[ _-]?(?:thru|through|until|till|to)', flags: { caseless: true } },
     { id: PATTERN_ID.pinKeyword, expression: 'pin|epb', flags: { caseless: true } },
     // Every masked PAN ends in 4+ masks then visible digits; one literal-anchored pattern per mask.
     // (A bare `****` would match four times in a run of seven: the digit keeps matches apart.)
@@ -159,14 +157,15 @@ export function builtinPatterns(): BuiltinPatterns {
     { id: PATTERN_ID.evasionLayout, expression: '\\n   |\\r\\n  |\\n\\t\\t\\t|\\r\\n\\t\\t' },
     { id: PATTERN_ID.emvTag5a, expression: '5a0|5a 0', flags: { caseless: true } },
     { id: PATTERN_ID.iso8583Field2, expression: 'de2|de002|f002|field 2|\\[002\\]', flags: { caseless: true } },
-    { id: PATTERN_ID.iso8583Field52, expression: 'de0?52|f0?52|field 52|\\[052\\]', flags: { caseless: true } },
   ];
   cached = {
     patterns,
     cardWindows: { id: PATTERN_ID.cardWindow, ranges: issuerRanges() },
     evasionHints: {
       id: PATTERN_ID.evasionHint,
-      digits: codePointRanges(scriptDigitCodePoints()),
+      // The anchors of non-English expiry/CVV labels (labels.ts) ride along: as Hyperscan literals
+      // any addition cost the database 20-30% on loghub; here ASCII text never pays for them.
+      digits: codePointRanges([...scriptDigitCodePoints(), ...LABEL_ANCHORS]),
       // Look-alike separators (Ogham space, U+2028, fullwidth hyphen…) are evasion places too, and
       // so are the ASCII controls an ANSI colour code puts between digit groups.
       invisibles: codePointRanges([...invisibleCodePoints(), ...lookalikeSeparatorCodePoints(), ...CONTROL_INVISIBLES, ...LAYOUT_SPLITTERS]),

@@ -54,31 +54,12 @@ function groupedBlockEnd(b: Uint8Array, end: number): number {
 }
 
 /**
- * Whether the PIN key ending at `end` names a block (`pin block`, `pinblk`, `epb`, `epb_hex`, ISO 8583
- * field 52): then only a block is reported after it, never a clear PIN.
+ * Whether the PIN key ending at `end` names a block (`pin block`, `pinblk`, `epb`, `epb_hex`): then
+ * only a block is reported after it, never a clear PIN.
  */
 export function isBlockKey(b: Uint8Array, end: number): boolean {
   const last = b[end - 1]! | 0x20;
-  return last === 0x6b /* block, blk */ || last === 0x78 /* epb_hex */ || last === 0x32 /* 52 */ || (b[end - 3]! | 0x20) === 0x65 /* epb */;
-}
-
-/** The labels of the field-52 trigger (patterns.ts `iso8583Field52`), longest first. */
-const FIELD_52_LABELS = ['field 52', '[052]', 'de052', 'f052', 'de52', 'f52'];
-
-/**
- * The PIN block after an ISO 8583 field-52 label (`DE52`, `DE052`, `F52`, `F052`, `field 52`,
- * `[052]`) ending at `end`: the label must be a word of its own (not `node52`, `…af52` in a hash).
- *
- * @example
- * field52PinBlock(Buffer.from('DE52: 0412AC89ABCDEF67'), 4) // pin_block [6, 22)
- */
-export function field52PinBlock(b: Uint8Array, end: number): RawFinding | undefined {
-  const tail = bytesText(b, Math.max(0, end - 8), end).toLowerCase();
-  const label = FIELD_52_LABELS.find((l) => tail.endsWith(l));
-  if (!label) return undefined;
-  const start = end - label.length;
-  if (isAlnum(b[start - 1]) || b[start - 1] === 0x5f || isAlnum(b[end])) return undefined;
-  return pinAfterKeyword(b, end, true);
+  return last === 0x6b /* block, blk */ || last === 0x78 /* epb_hex */ || (b[end - 3]! | 0x20) === 0x65 /* epb */;
 }
 
 /** Words that make `pin` a hardware pin (`GPIO pin 17`, `header pin 1234`), not a card PIN. */

@@ -9,6 +9,8 @@ export const FILLERS: ReadonlySet<string> = new Set([
   'is', 'was', 'are', 'of', 'the', 'on', 'at', 'to', 'for', 'a', 'code', 'number', 'no', 'num', 'nr',
   'value', 'val', 'date', 'dt', 'card', 'back', 'my', 'your', 'its', 'it', 'be', 'will', 'entered',
   'provided', 'given', 'field', 'digits', 'data', 'and', 'with', 'as', 'in', 'block', 'blk',
+  // "is" in Spanish, French, German (`mi PIN es 4921`, `le CVV est 123`, `die PIN ist 4921`).
+  'es', 'est', 'ist',
 ]);
 
 /** Punctuation allowed between a keyword and its value. */
