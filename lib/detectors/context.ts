@@ -130,7 +130,8 @@ function formSpaceBefore(b: Uint8Array, p: number): boolean {
 export function leftContext(b: Uint8Array, start: number): LeftContext {
   let p = start;
   let delimiters = '';
-  while (p > 0 && delimiters.length < 4) {
+  // Six: a hash rocket between quotes (`"order_id" => "4111…"`: Ruby params, PHP print_r) is five.
+  while (p > 0 && delimiters.length < 6) {
     if (DELIMITERS.has(b[p - 1]!)) {
       delimiters = String.fromCharCode(b[p - 1]!) + delimiters;
       p--;
