@@ -8,7 +8,7 @@ import type { CardWindowConfig } from '../engine/types.js';
 import { blockedFindings, customFindings, type CustomEntry } from './custom.js';
 import { cvvAfterKeyword, cvvAfterPan } from './cvv.js';
 import { normaliseRegion, regionAround } from './evasion.js';
-import { expiryAfterPan, expiryAtTrigger } from './expiry.js';
+import { expiryAfterPan, expiryAtTrigger, nestedExpiry } from './expiry.js';
 import { raw, type RawFinding } from './finding.js';
 import { foreignLabelFinding, isLabelAnchor } from './labels.js';
 import { maskedPanAround } from './masked.js';
@@ -301,6 +301,7 @@ export function analyse(b: Uint8Array, matches: Float64Array, ctx: AnalysisConte
     if (kind === Keyword.cvv) f = cvvAfterKeyword(b, end - 3, undefined, nearbyBrand(pans, end));
     else if (kind === Keyword.cvvPhrase) f = cvvAfterKeyword(b, end, end, nearbyBrand(pans, end));
     else if (kind === Keyword.expiry || kind === Keyword.expiryPhrase) f = expiryAtTrigger(b, end - 1, kind === Keyword.expiryPhrase);
+    else if (kind === Keyword.expiryNested) found.push(...(nestedExpiry(b, end) ?? []));
     else f = pinAfterKeyword(b, end, isBlockKey(b, end));
     if (f) found.push(f);
   }

@@ -2,7 +2,7 @@
  * Card expiry dates next to a keyword (`exp`, `expiry`, `expiration_date`, `expMonth`/`exp_year`,
  * "valid thru", "good through") or right after a PAN.
  *
- * Formats: MM/YY, MM/YYYY, MM-YY, MM.YY, MM YY, MMYY, YYYY-MM, and a lone month or year after a
+ * Formats: MM/YY, MM/YYYY, MM-YY, MM.YY, MM YY, MMYY, YYYY-MM, MM%2FYY, and a lone month or year after a
  * month or year key (`exp_month=12`, `"exp_year": 2027`).
  */
 import { cardWordsBefore } from './context.js';
@@ -52,9 +52,11 @@ export function parseExpiry(b: Uint8Array, at: number, kind: KeyKind = 'date'): 
   // A separator (one of / - . or one space, maybe with a space before / - .) then a second group.
   let p = first.end;
   if (b[p] === 0x20 && !isDigit(b[p + 1])) p++;
-  const sep = b[p];
+  // A percent-encoded slash is a slash (`cc-exp=12%2F27` in a form body).
+  const encodedSlash = b[p] === 0x25 && b[p + 1] === 0x32 && (b[p + 2]! | 0x20) === 0x66;
+  const sep = encodedSlash ? 0x2f : b[p];
   if (sep === 0x2f || sep === 0x2d || sep === 0x2e || (sep === 0x20 && p === first.end)) {
-    let q = p + 1;
+    let q = encodedSlash ? p + 3 : p + 1;
     if (sep !== 0x20 && b[q] === 0x20) q++;
     const second = digitToken(b, q);
     if (second) {
@@ -180,6 +182,44 @@ export function expiryValueAfterKey(b: Uint8Array, keyEnd: number): number {
   if (end < 0 || !keyShape(b, k, end) || !digitAhead(b, end)) return -1;
   const at = expiryGapEnd(b, end);
   return at >= 0 && expiryKey(b, k) ? at : -1;
+}
+
+/** How far after an expiry key its nested month and year keys may be. */
+const NESTED_REACH = 72;
+
+/**
+ * The month and the year under an expiry key that opens a nested object when `exp` ends at `keyEnd`
+ * (`"exp":{"month":12,"year":2027}`, YAML `expiry:\n  month: 12\n  year: 2027`, XML
+ * `<expiryDate><date month="05" year="2035"/>`): both values, or undefined when either is missing.
+ *
+ * @example
+ * nestedExpiry(Buffer.from('"exp":{"month":12,"year":2027}'), 4) // expiry [15, 17) and [25, 29)
+ */
+export function nestedExpiry(b: Uint8Array, keyEnd: number): [RawFinding, RawFinding] | undefined {
+  // Cheap test first: an object opens right after the key (`{`, a line break, an element).
+  let p = expiryKeyEnd(b, keyEnd - 3);
+  if (p < 0) return undefined;
+  const keyStop = p;
+  while (p - keyStop < 4 && (b[p] === 0x22 || b[p] === 0x27 || b[p] === 0x3a || b[p] === 0x3d || b[p] === 0x20 || b[p] === 0x3e)) p++;
+  if (b[p] !== 0x7b && b[p] !== 0x0a && b[p] !== 0x0d && b[p] !== 0x3c) return undefined;
+  const key = expiryKey(b, keyEnd - 3);
+  if (!key || key.kind !== 'date') return undefined;
+  const month = nestedValue(b, p, 'month');
+  const year = nestedValue(b, p, 'year');
+  return month && year ? [raw('expiry', month.start, month.end, 0.9), raw('expiry', year.start, year.end, 0.9)] : undefined;
+}
+
+/** The value of the first `name` key (a whole word) within NESTED_REACH of `from`, parsed as `kind`. */
+function nestedValue(b: Uint8Array, from: number, kind: 'month' | 'year'): Token | undefined {
+  const limit = Math.min(b.length, from + NESTED_REACH);
+  for (let p = from; p + kind.length < limit; p++) {
+    if ((b[p]! | 0x20) !== kind.charCodeAt(0) || isAlnum(b[p - 1]) || bytesText(b, p, p + kind.length).toLowerCase() !== kind || isAlnum(b[p + kind.length])) continue;
+    let q = p + kind.length;
+    while (q - p - kind.length < 4 && (b[q] === 0x22 || b[q] === 0x27 || b[q] === 0x3a || b[q] === 0x3d || b[q] === 0x20)) q++;
+    const t = parseExpiry(b, q, kind);
+    return t && !isDigit(b[t.end]) ? t : undefined;
+  }
+  return undefined;
 }
 
 /**

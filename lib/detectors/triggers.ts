@@ -10,7 +10,7 @@
  * input); the expiry ones read the key grammar of expiry.ts, which finds more than the former
  * expression did (XML elements, form keys, month names).
  */
-import { expiryGapEnd, expiryValueAfterKey } from './expiry.js';
+import { expiryGapEnd, expiryValueAfterKey, nestedExpiry } from './expiry.js';
 import { isDigit, isHex } from './text.js';
 
 /** What a confirmed trigger asks the detectors to look at. */
@@ -27,6 +27,8 @@ export const Keyword = {
   pin: 4,
   /** `pin block`, `pinblk`, `pin code`, `pin number`, `pin no`, `epb_hex`. */
   pinBlock: 5,
+  /** `exp…` opening a nested object with month and year keys (`"exp":{"month":12,"year":2027}`). */
+  expiryNested: 6,
 } as const;
 export type Keyword = (typeof Keyword)[keyof typeof Keyword];
 
@@ -99,11 +101,13 @@ export function confirmCvvKey(b: Uint8Array, end: number, short: boolean, emit: 
 /**
  * `exp` ending at `end` when it is an expiry key (`exp`, `expiry`, `expMonth`, `EXP12/27`, not
  * `export`) with a value after it (expiry.ts reads the key and the gap); reports the end past the
- * value's first character.
+ * value's first character; or, when the key opens a nested object with month and year keys, the key's
+ * end as `expiryNested`.
  */
 export function confirmExpiry(b: Uint8Array, end: number, emit: KeywordSink): void {
   const at = expiryValueAfterKey(b, end);
   if (at >= 0) emit(Keyword.expiry, at + 1);
+  else if (nestedExpiry(b, end)) emit(Keyword.expiryNested, end);
 }
 
 /** "valid thru"… (the literal ending at `end`) with a value after it; reports the end past its first character. */
