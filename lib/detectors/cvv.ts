@@ -50,9 +50,11 @@ export function cvvAfterKeyword(
     if (word.startsWith('cid') && brand === undefined && !cardWordsBefore(b, keywordStart, 64) && otherWordBefore(b, keywordStart)) return undefined;
     from = end;
   } else {
-    // "verification code" without a card is a one-time password ("Your verification code is 1234").
+    // "verification code" without a card is a one-time password ("Your verification code is 1234"),
+    // and so is an account's or a login's "security code" ("Microsoft account security code: 4829").
     const otp = verificationCodeStart(b, phraseEnd);
     if (brand === undefined && otp >= 0 && !cardWordsBefore(b, otp, 64)) return undefined;
+    if (brand === undefined && accountSecurityCode(b, phraseEnd) && !cardWordsBefore(b, Math.max(0, phraseEnd - 24), 64)) return undefined;
     from = phraseEnd;
   }
   const valueFrom = lineBreakAfterKey(b, from);
@@ -72,7 +74,8 @@ export function cvvAfterKeyword(
   // A labelled code is reported at 3 or 4 digits whatever the card's brand: Amex cards carry a
   // 3-digit code on the back too, and a mistyped length is still a secret.
   const length = token ? token.end - token.start : 0;
-  if (!token || !standsAlone(b, token) || (length !== 3 && length !== 4)) return undefined;
+  // `@` after the value: a mail or content id (`<cid:1234@example.com>`).
+  if (!token || !standsAlone(b, token) || (length !== 3 && length !== 4) || b[token.end] === 0x40) return undefined;
   return raw('cvv', token.start, token.end, phraseEnd === undefined ? 0.95 : 0.9);
 }
 
@@ -156,6 +159,11 @@ function otherWordBefore(b: Uint8Array, at: number): boolean {
   if (b[p - 1] === 0x5b) return true;
   if (b[p - 1] === 0x20) p--;
   return p < at && isAlnum(b[p - 1]);
+}
+
+/** True when the phrase ending at `end` is "security code" right after `account`, `login`, `sign-in` or `2fa`. */
+function accountSecurityCode(b: Uint8Array, end: number): boolean {
+  return /(?:account|login|sign[ -]?in|2fa)[ _-]security[ _-]?code$/.test(bytesText(b, Math.max(0, end - 28), end).toLowerCase());
 }
 
 /** Where the phrase ending at `end` starts when it is "verification code" or "verification number", else -1. */

@@ -179,7 +179,8 @@ export function expiryValueAfterKey(b: Uint8Array, keyEnd: number): number {
   // Cheap byte checks first: most `exp` in logs (`expired`, `expected`) lead to no value at all.
   const k = keyEnd - 3;
   const end = expiryKeyEnd(b, k);
-  if (end < 0 || !keyShape(b, k, end) || !digitAhead(b, end)) return -1;
+  // A bare `exp(` is the exponential function (`y = exp(1227)`), not a key.
+  if (end < 0 || !keyShape(b, k, end) || (end === keyEnd && b[end] === 0x28) || !digitAhead(b, end)) return -1;
   const at = expiryGapEnd(b, end);
   return at >= 0 && expiryKey(b, k) ? at : -1;
 }

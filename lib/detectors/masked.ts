@@ -14,7 +14,8 @@ import { raw, type RawFinding } from './finding.js';
 import { asciiLower, decodeAt, isAlnum, isAlpha, isDigit, prevStart } from './text.js';
 
 const CARD_TALK = /card|ending|ends in|last ?(?:4|four)|visa|mastercard|amex|discover|account|acct|\bcc\b|\bpan\b/;
-const SOFTWARE_KEY = /(?:license|licence|product|activation|serial|registration)[ _-]?(?:key|code|number|no)?\W*$/;
+/** Words right before a masked number that name another identifier: software keys, Aadhaar, IMEI, ICCID, orders, phones. */
+const OTHER_ID = /(?:(?:license|licence|product|activation|serial|registration)[ _-]?(?:key|code|number|no)?|aadhaa?r(?: (?:no|number|card))?|imei|iccid|imsi|msisdn|order(?: (?:no|number|id))?|tel|phone|mobile|ssn)\W*$/;
 const MASKS = new Set(MASK_CODE_POINTS);
 const JOINERS = new Set([0x20, 0x2d, 0x2e]);
 
@@ -91,8 +92,11 @@ export function maskedPanAround(b: Uint8Array, at: number): RawFinding | undefin
   if (/^m{4,11}d{4}$/.test(compact) && compact.length < 12) {
     return CARD_TALK.test(asciiLower(b, Math.max(0, start - 40), start)) ? raw('masked_pan', start, end, 0.8, { masked: true }) : undefined;
   }
-  // A product or license key in the masked layout (`license key XXXX-XXXX-XXXX-1234`) is not a card.
-  if (SOFTWARE_KEY.test(asciiLower(b, Math.max(0, start - 24), start))) return undefined;
+  // Another identifier in the masked layout (`license key XXXX-XXXX-XXXX-1234`, `Aadhaar XXXX XXXX
+  // 1234`, `IMEI ***…6921`, `order ****-****-5413`) is not a card; nor is the tail of a secret key
+  // glued to its prefix (`sk_live_************2267`).
+  if (OTHER_ID.test(asciiLower(b, Math.max(0, start - 24), start))) return undefined;
+  if (b[start - 1] === 0x5f && isAlnum(b[start - 2])) return undefined;
   const m = /^(d{0,8})(m{4,17})(d{2,4})$/.exec(compact);
   if (!m || compact.length < 12 || compact.length > 19) return undefined;
   // Visible leading digits must be a plausible issuer prefix for that length.
