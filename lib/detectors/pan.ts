@@ -368,10 +368,16 @@ function isPathSegment(b: Uint8Array, start: number, end: number): boolean {
   let p = start - 1;
   while (p > 0 && start - 1 - p < 64 && (isAlnum(b[p - 1]) || b[p - 1] === 0x2d || b[p - 1] === 0x5f || b[p - 1] === 0x2e || b[p - 1] === 0x7e)) p--;
   if (!(p < start - 1 && b[p - 1] === 0x2f)) return false;
+  // After a collection of other things (`/orders/…`, `/users/…/posts`, `/status/…`, `/channels/…`,
+  // `/p/…`), another id (`/channels/<guild>/<channel>`) or `wa.me/` (a phone), it is that thing's id.
+  const previous = bytesText(b, p, start - 1).toLowerCase();
+  if (ID_COLLECTIONS.has(previous) || /^\d+$/.test(previous)) return false;
   // The token that holds the path: a URL with a scheme, or the target of an HTTP method.
   let t = p - 1;
   while (t > 0 && p - t < 512 && b[t - 1]! > 0x20 && b[t - 1] !== 0x22 && b[t - 1] !== 0x27) t--;
-  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(bytesText(b, t, Math.min(t + 16, start)))) return true;
+  const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(bytesText(b, t, Math.min(t + 16, start)));
+  // Storage URLs (`s3://bucket/events/<id>/part-0`) hold ids, like file paths.
+  if (scheme) return !STORAGE_SCHEMES.has(scheme[1]!.toLowerCase());
   if (b[t] !== 0x2f || b[t - 1] !== 0x20) return false;
   let w = t - 1;
   while (w > 0 && t - 1 - w < 7 && b[w - 1]! >= 0x41 && b[w - 1]! <= 0x5a) w--;
@@ -379,6 +385,15 @@ function isPathSegment(b: Uint8Array, start: number, end: number): boolean {
 }
 
 const HTTP_METHODS = new Set(['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS']);
+
+/** Path segments whose next segment is the id of something that is no card (red team s3, F1). */
+const ID_COLLECTIONS = new Set([
+  'orders', 'order', 'users', 'user', 'status', 'statuses', 'channels', 'guilds', 'p', 'posts', 'products', 'product',
+  'objects', 'items', 'events', 'messages', 'tickets', 'invoices', 'shipments', 'comments', 'photos', 'videos', 'wa.me',
+]);
+
+/** URL schemes of object stores and file systems: their paths hold ids. */
+const STORAGE_SCHEMES = new Set(['s3', 's3a', 'gs', 'hdfs', 'file', 'abfs', 'abfss', 'wasb', 'wasbs']);
 
 /**
  * True when a dump's tail follows `end`: the expiry then the CVV joined by one kind of punctuation
