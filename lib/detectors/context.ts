@@ -206,11 +206,18 @@ function isTagBefore(b: Uint8Array, from: number, to: number, delimiters: string
 /** What may come before the minus sign of a negative number: a line start, a space, `=`, `:`, an opening bracket, a quote, a comma. */
 const MINUS_AFTER = new Set([...' \t\n\r=:([{,"\''].map((c) => c.charCodeAt(0)));
 
-/** True when a currency sign (`$`, `£`, `¥`, `€`) ends at `p`. */
+/** True when a currency sign (`$`, `£`, `¥`, `€`, `₹`) or a currency code and a space (`IDR `, `Rp `) ends at `p`. */
 function currencyBefore(b: Uint8Array, p: number): boolean {
   const c = b[p - 1];
-  return c === 0x24 || (p >= 2 && b[p - 2] === 0xc2 && (c === 0xa3 || c === 0xa5)) || (p >= 3 && b[p - 3] === 0xe2 && b[p - 2] === 0x82 && c === 0xac);
+  if (c === 0x24 || (p >= 2 && b[p - 2] === 0xc2 && (c === 0xa3 || c === 0xa5)) || (p >= 3 && b[p - 3] === 0xe2 && b[p - 2] === 0x82 && (c === 0xac || c === 0xb9))) return true;
+  if (c !== 0x20) return false;
+  let q = p - 1;
+  while (q > 0 && p - 1 - q < 4 && isAlpha(b[q - 1])) q--;
+  return !isAlnum(b[q - 1]) && CURRENCY_CODES.has(asciiLower(b, q, p - 1));
 }
+
+/** Currency codes and symbols written as letters before an amount (`IDR 4404…`, `Rp 4407…`). */
+const CURRENCY_CODES = new Set(['usd', 'eur', 'gbp', 'jpy', 'cny', 'inr', 'rs', 'idr', 'rp', 'vnd', 'krw', 'ngn', 'php', 'brl', 'mxn', 'rub', 'try', 'zar', 'thb', 'myr', 'pkr', 'cop', 'clp', 'ars']);
 
 /** True when an IPv4 address (`10.0.0.1`) ends at `p`. */
 function ipv4Before(b: Uint8Array, p: number): boolean {
@@ -250,7 +257,9 @@ export function digitAttachedAfter(b: Uint8Array, end: number): boolean {
 /** Units and currency codes written after a number: a size, a duration or an amount, not a card. */
 const UNITS = new Set([
   'b', 'byte', 'bytes', 'kb', 'mb', 'gb', 'tb', 'kib', 'mib', 'gib', 'tib', 'ns', 'us', 'ms', 'sec', 'secs', 'seconds',
-  'usd', 'eur', 'gbp', 'jpy', 'cny', 'inr', 'chf', 'cad', 'aud', 'rub', 'brl',
+  'usd', 'eur', 'gbp', 'jpy', 'cny', 'inr', 'chf', 'cad', 'aud', 'rub', 'brl', 'idr', 'vnd', 'krw', 'ngn',
+  // Crypto amounts and counters (red team s3, F7).
+  'sats', 'wei', 'gwei', 'satoshi', 'lamports', 'tokens', 'req', 'reqs', 'requests', 'events', 'rows', 'records', 'hits', 'ops',
 ]);
 
 /** The lower-case ASCII letters of the word at `b[from..)` (at most 8; '' when longer or none). */
@@ -263,10 +272,24 @@ function shortWordAt(b: Uint8Array, from: number): string {
 
 /** True when a unit or currency code follows the digits ending at `end` (`4821… ns`, `… bytes`, `… USD`), glued or after one space. */
 export function unitAfter(b: Uint8Array, end: number): boolean {
+  // A percentage, a float's exponent (`…028E+03`) and decimal cents before a currency (`…404,00 €`).
+  if (b[end] === 0x25 || ((b[end]! | 0x20) === 0x65 && (b[end + 1] === 0x2b || b[end + 1] === 0x2d) && isDigit(b[end + 2]))) return true;
+  if ((b[end] === 0x2c || b[end] === 0x2e) && isDigit(b[end + 1]) && isDigit(b[end + 2]) && !isDigit(b[end + 3])) {
+    const after = b[end + 3] === 0x20 ? end + 4 : end + 3;
+    if (currencyAt(b, after)) return true;
+  }
   const from = b[end] === 0x20 ? end + 1 : end;
   const word = shortWordAt(b, from);
   // µs: U+00B5 then `s`.
   return UNITS.has(word) || (b[from] === 0xc2 && b[from + 1] === 0xb5 && b[from + 2] === 0x73 && !isAlnum(b[from + 3]));
+}
+
+/** True when a currency sign (`€`, `$`, `£`, `¥`, `₹`) or a currency code starts at `p`. */
+function currencyAt(b: Uint8Array, p: number): boolean {
+  const c = b[p];
+  if (c === 0x24 || (c === 0xc2 && (b[p + 1] === 0xa3 || b[p + 1] === 0xa5)) || (c === 0xe2 && b[p + 1] === 0x82 && (b[p + 2] === 0xac || b[p + 2] === 0xb9))) return true;
+  const word = shortWordAt(b, p);
+  return CURRENCY_CODES.has(word) || UNITS.has(word);
 }
 
 /** True when the letters glued at `end` continue into digits (`4539…ab3f9e01c2`: a hex digest's tail). */
