@@ -201,8 +201,12 @@ export function nestedExpiry(b: Uint8Array, keyEnd: number): [RawFinding, RawFin
   let p = expiryKeyEnd(b, keyEnd - 3);
   if (p < 0) return undefined;
   const keyStop = p;
-  while (p - keyStop < 4 && (b[p] === 0x22 || b[p] === 0x27 || b[p] === 0x3a || b[p] === 0x3d || b[p] === 0x20 || b[p] === 0x3e)) p++;
-  if (b[p] !== 0x7b && b[p] !== 0x0a && b[p] !== 0x0d && b[p] !== 0x3c) return undefined;
+  let separator = false; // `:`, `=` or `>`: a key, not a word of prose (`expected\n`)
+  while (p - keyStop < 4 && (b[p] === 0x22 || b[p] === 0x27 || b[p] === 0x3a || b[p] === 0x3d || b[p] === 0x20 || b[p] === 0x3e)) {
+    if (b[p] === 0x3a || b[p] === 0x3d || b[p] === 0x3e) separator = true;
+    p++;
+  }
+  if (!separator || (b[p] !== 0x7b && b[p] !== 0x0a && b[p] !== 0x0d && b[p] !== 0x3c)) return undefined;
   const key = expiryKey(b, keyEnd - 3);
   if (!key || key.kind !== 'date') return undefined;
   const month = nestedValue(b, p, 'month');
