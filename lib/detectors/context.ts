@@ -211,9 +211,10 @@ function currencyBefore(b: Uint8Array, p: number): boolean {
   const c = b[p - 1];
   if (c === 0x24 || (p >= 2 && b[p - 2] === 0xc2 && (c === 0xa3 || c === 0xa5)) || (p >= 3 && b[p - 3] === 0xe2 && b[p - 2] === 0x82 && (c === 0xac || c === 0xb9))) return true;
   if (c !== 0x20) return false;
+  // A 2-3 letter word alone before the space; byte tests first: this runs for every card window.
   let q = p - 1;
-  while (q > 0 && p - 1 - q < 4 && isAlpha(b[q - 1])) q--;
-  return !isAlnum(b[q - 1]) && CURRENCY_CODES.has(asciiLower(b, q, p - 1));
+  while (q > 0 && p - 1 - q < 3 && isAlpha(b[q - 1])) q--;
+  return p - 1 - q >= 2 && !isAlnum(b[q - 1]) && CURRENCY_CODES.has(asciiLower(b, q, p - 1));
 }
 
 /** Currency codes and symbols written as letters before an amount (`IDR 4404…`, `Rp 4407…`). */
