@@ -17,7 +17,7 @@ import { PATTERN_ID as ID, FIRST_CUSTOM_ID } from './patterns.js';
 import { isBlockKey, pinAfterKeyword } from './pin.js';
 import { parseTrack1, parseTrack2 } from './track.js';
 import { emvTag5aPan, iso8583Field2Pan } from './payment-fields.js';
-import { confirmCvvKey, confirmExpiry, confirmExpiryPhrase, confirmPin, evasionPlaces, Keyword, layoutPlaces, type KeywordSink } from './triggers.js';
+import { confirmCvvKey, confirmExpiry, confirmExpiryPhrase, confirmPin, evasionPlaces, Keyword, layoutPlaces, maskDigit, type KeywordSink } from './triggers.js';
 import { isDigit } from './text.js';
 import type { CardBrand, FindingType, Sensitivity } from './types.js';
 import { keepBest, sortFew, SpanIndex } from './overlaps.js';
@@ -205,7 +205,8 @@ export function analyse(b: Uint8Array, matches: Float64Array, ctx: AnalysisConte
         break;
       }
       case ID.maskThenDigit: {
-        const m = maskedPanAround(b, end - 1);
+        const digit = maskDigit(b, end);
+        const m = digit < 0 ? undefined : maskedPanAround(b, digit);
         if (m && !(maskedSeen ??= new Set()).has(`${m.start}:${m.end}`)) {
           maskedSeen.add(`${m.start}:${m.end}`);
           found.push(m);

@@ -8,8 +8,27 @@
  * each hit in TypeScript (triggers.ts) and parse the value, so a pattern only has to say "look
  * here". Literals are what keeps the database fast: a handful of ASCII literals scan at ~5 GB/s,
  * while one `[0-9]{12}[=D][0-9]{4}` or a trailing `[0-9]` on a few keywords cut the whole set to
- * under 3 GB/s (Hyperscan 5.4 on loghub, one core). Patterns are shaped so
- * that two matches of one pattern can neither nest nor overlap: Hyperscan reports every end
+ * under 3 GB/s (Hyperscan 5.4 on loghub, one core).
+ *
+ * THE LITERAL BUDGET (measured, native/test `make literal-count`; Hyperscan 5.4's Teddy rules in
+ * teddy_engine_description.cpp). The whole set's literals go to one literal matcher, and only one
+ * configuration of it is fast here: Teddy with 16 buckets and 4 byte masks (~3 ms per 22.7 MB of
+ * loghub). Hyperscan takes it only while BOTH hold:
+ *   - at most 96 literals (16 buckets x 6, AVX2); one more and it switches to FDR: 7+ ms, twice the scan;
+ *   - at least 5 literals per literal shorter than 4 bytes (`^`, `&`, `%`, `\`, `cvv`…, `exp`, `pin`,
+ *     `de2`…: 16 of them, so at least 80); fewer and it takes 3 masks: 6.5-7.5 ms, as slow as FDR.
+ * So the set must stay between 80 and 96 literals (84 now). What counts is literals after
+ * Hyperscan's expansion, not patterns: each alternative, each optional part and each member of a
+ * small class multiplies (`security[ _-]?code` is 4, `\*{4}[ .-]?[0-9]` is 13, `de0?52|f0?52` 4),
+ * while a negated or large class after a literal is checked after the hit and adds none
+ * (`#{4}[^#]` is 1). Hit rate does not decide it: 8-byte literals that never match push the set
+ * over 96 just the same. To add a trigger: count it (`make literal-count`); if the sum passes 96,
+ * shrink a family first (confirm its structure in TS around one anchor, or turn a mask's
+ * `[ .-]?[0-9]` into `[^MASK]`); if a removal drops it under 80, do the reverse. Every new short
+ * (< 4 byte) literal raises the floor by 5. Even inside the window, bucket packing moves the scan by
+ * ~15%: price the final set with `make pattern-cost`.
+ *
+ * Patterns are shaped so that two matches of one pattern can neither nest nor overlap: Hyperscan reports every end
  * offset while the JavaScript fallback reports leftmost matches, and on this set both must agree.
  *
  * Expressions are byte-level (no UTF-8 mode): non-ASCII characters are written as their UTF-8
@@ -146,10 +165,13 @@ export function builtinPatterns(): BuiltinPatterns {
     { id: PATTERN_ID.expiryPhrase, expression: '(?:valid|good)[ _-]?(?:thru|through|until|till|to)', flags: { caseless: true } },
     { id: PATTERN_ID.pinKeyword, expression: 'pin|epb', flags: { caseless: true } },
     // Every masked PAN ends in 4+ masks then visible digits; one literal-anchored pattern per mask.
-    // (A bare `****` would match four times in a run of seven: the digit keeps matches apart.)
+    // (A bare `****` would match four times in a run of seven: the digit, or the non-mask byte that
+    // ends the run, keeps matches apart.) `[ .-]?[0-9]` makes 13 literals of a mask, `[^#]` one
+    // (`####`, the class checked after the hit; triggers.ts maskDigit finds the digit): the shape sets the literal
+    // count into the fast matcher's window (header).
     { id: PATTERN_ID.maskThenDigit, expression: '\\*{4}[ .-]?[0-9]' },
     { id: PATTERN_ID.maskThenDigit, expression: '[xX]{4}[ .-]?[0-9]' },
-    { id: PATTERN_ID.maskThenDigit, expression: '#{4}[ .-]?[0-9]' },
+    { id: PATTERN_ID.maskThenDigit, expression: '#{4}[^#]' },
     { id: PATTERN_ID.maskThenDigit, expression: `${mask}{4}[ .-]?[0-9]` },
     { id: PATTERN_ID.evasionAmpersand, expression: '&' },
     { id: PATTERN_ID.evasionPercent, expression: '%' },

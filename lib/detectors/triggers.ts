@@ -99,6 +99,22 @@ export function confirmCvvKey(b: Uint8Array, end: number, short: boolean, emit: 
 }
 
 /**
+ * The first visible digit after a mask run, from a hit of a mask trigger (patterns.ts
+ * `maskThenDigit`) ending at `end`, or -1. A trigger is either `MASK{4}[ .-]?[0-9]`, whose last
+ * byte is the digit, or `MASK{4}[^MASK]`, which ends on the byte after the run: the digit, or one of
+ * ` .-` before it. (The second shape is one Hyperscan literal where the first is thirteen: see the
+ * literal budget in patterns.ts.)
+ *
+ * @example
+ * maskDigit(Buffer.from('#### 4242'), 5) // 5
+ */
+export function maskDigit(b: Uint8Array, end: number): number {
+  const c = b[end - 1];
+  if (isDigit(c)) return end - 1;
+  return (c === 0x20 || c === 0x2e || c === 0x2d) && isDigit(b[end]) ? end : -1;
+}
+
+/**
  * `exp` ending at `end` when it is an expiry key (`exp`, `expiry`, `expMonth`, `EXP12/27`, not
  * `export`) with a value after it (expiry.ts reads the key and the gap); reports the end past the
  * value's first character; or, when the key opens a nested object with month and year keys, the key's

@@ -8,6 +8,7 @@ import {
   evasionPlaces,
   Keyword,
   layoutPlaces,
+  maskDigit,
 } from '../../lib/detectors/triggers.js';
 
 /**
@@ -146,4 +147,48 @@ describe('layout triggers (quoted-printable, indented wraps, form-encoded +)', (
   ])('ignores %s', (_what, text) => {
     expect(layout(text)).toEqual([]);
   });
+});
+
+describe('mask triggers (a mask run, then the visible digits)', () => {
+  /** The former shape of every mask trigger: where its digit was. */
+  const MASK_SPEC: PatternSpec[] = [
+    { id: 1, expression: '\\*{4}[ .-]?[0-9]' },
+    { id: 1, expression: '[xX]{4}[ .-]?[0-9]' },
+    { id: 1, expression: '#{4}[ .-]?[0-9]' },
+    { id: 1, expression: '(?:\\xE2\\x80\\xA2|\\xE2\\x97\\x8F){4}[ .-]?[0-9]' },
+  ];
+  const FRAGMENTS = ['#', '##', '####', '*', '****', 'x', 'X', 'xxxx', '•', '••••', '●', ' ', '.', '-', '_', '1', '9', 'a', '\n'];
+
+  for (const engine of ['hyperscan', 'javascript'] as const) {
+    const spec = compile(MASK_SPEC, {}, { engine });
+    const builtin = compile(builtinPatterns().patterns, {}, { engine });
+    const digits = (b: Uint8Array): number[] => [...new Set(ends(spec, b).map((e) => e - 1))].sort((x, y) => x - y);
+    const found = (b: Uint8Array): number[] => {
+      const m = builtin.scan(b);
+      const out = new Set<number>();
+      for (let k = 0; k < m.length; k += 3) {
+        if (m[k] !== ID.maskThenDigit) continue;
+        const d = maskDigit(b, m[k + 2]!);
+        if (d >= 0) out.add(d);
+      }
+      return [...out].sort((x, y) => x - y);
+    };
+
+    it(`${engine}: the hits and maskDigit find the digits the former expressions ended on (property)`, () => {
+      fc.assert(
+        fc.property(fc.array(fc.constantFrom(...FRAGMENTS), { maxLength: 30 }), (parts) => {
+          const b = Buffer.from(parts.join(''), 'utf8');
+          expect(found(b)).toEqual(digits(b));
+        }),
+        { numRuns: 2000, seed: 20261128 },
+      );
+    });
+
+    it(`${engine}: '#### 4242', '######-4242', '####.' and '#####'`, () => {
+      expect(found(Buffer.from('#### 4242'))).toEqual([5]);
+      expect(found(Buffer.from('card ######-4242'))).toEqual([12]);
+      expect(found(Buffer.from('####. 4'))).toEqual([]);
+      expect(found(Buffer.from('#####'))).toEqual([]);
+    });
+  }
 });
