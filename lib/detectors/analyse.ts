@@ -10,14 +10,14 @@ import { cvvAfterKeyword, cvvAfterPan } from './cvv.js';
 import { normaliseRegion, regionAround } from './evasion.js';
 import { expiryAfterPan, expiryAtTrigger, nestedExpiry } from './expiry.js';
 import { raw, type RawFinding } from './finding.js';
-import { foreignLabelFinding, isLabelAnchor } from './labels.js';
+import { foreignLabelFinding, isLabelAnchor, labelsNearPan } from './labels.js';
 import { maskedPanAround } from './masked.js';
 import { choosePans, judgeWindow, type PanCandidate } from './pan.js';
 import { PATTERN_ID as ID, FIRST_CUSTOM_ID } from './patterns.js';
 import { isBlockKey, pinAfterKeyword } from './pin.js';
 import { parseTrack1, parseTrack2 } from './track.js';
 import { emvTag5aPan, iso8583Field2Pan } from './payment-fields.js';
-import { confirmCvvKey, confirmExpiry, confirmExpiryPhrase, confirmPin, evasionPlaces, Keyword, layoutPlaces, maskDigit, type KeywordSink } from './triggers.js';
+import { confirmCvvKey, confirmCvvPhrase, confirmExpiry, confirmExpiryLabel, confirmExpiryPhrase, confirmPin, evasionPlaces, Keyword, layoutPlaces, maskDigit, type KeywordSink } from './triggers.js';
 import { isDigit } from './text.js';
 import type { CardBrand, FindingType, Sensitivity } from './types.js';
 import { keepBest, sortFew, SpanIndex } from './overlaps.js';
@@ -218,13 +218,16 @@ export function analyse(b: Uint8Array, matches: Float64Array, ctx: AnalysisConte
         confirmCvvKey(b, end, id === ID.cvvShortKeyword, keyword);
         break;
       case ID.cvvPhrase:
-        keyword(Keyword.cvvPhrase, end); // the whole phrase is the literal
+        confirmCvvPhrase(b, end, keyword); // the whole phrase is the literal
         break;
       case ID.expiryKeyword:
         confirmExpiry(b, end, keyword);
         break;
       case ID.expiryPhrase:
         confirmExpiryPhrase(b, end, keyword);
+        break;
+      case ID.expiryLabel:
+        confirmExpiryLabel(b, end, keyword);
         break;
       case ID.pinKeyword:
         confirmPin(b, end, keyword);
@@ -295,6 +298,8 @@ export function analyse(b: Uint8Array, matches: Float64Array, ctx: AnalysisConte
     const cvv = cvvAfterPan(b, p.end, p.brand!, expiry ? expiry.end : p.end);
     if (cvv) found.push(cvv);
   }
+  // Expiry, CVV and PIN after ASCII-only labels in other languages, on a PAN's line.
+  for (const p of pans) labelsNearPan(b, p.start, p.end, found);
   for (let k = 0; k < keywordTriggers.length; k += 2) {
     const kind = keywordTriggers[k]!;
     const end = keywordTriggers[k + 1]!;

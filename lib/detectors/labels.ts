@@ -3,19 +3,22 @@
  * `código de seguridad: 123`, `срок действия 12/27`): the commonest label of each language that has
  * a non-ASCII letter, and the value read after it.
  *
- * The labels are no Hyperscan literals: on loghub any literal added to the built-in set measured
- * +20-30% database scan time (2026-11-28, the set sits at a cliff of Hyperscan's literal matcher).
- * Instead one non-ASCII code point of each label (its ANCHOR: `期`, `ü`, `ó`…) joins the evasion-hint
- * pass's hinted code points (patterns.ts), which skips ASCII text at memory speed; analyse.ts
- * sends a hint on an anchor here instead of to the evasion pass. Labels written in ASCII only
- * (vencimiento, caducidad, validade, scadenza, Ablaufdatum, cryptogramme…) are therefore not read.
+ * The labels are no Hyperscan literals: letter literals fill the fast literal matcher's masks
+ * (patterns.ts: four foreign words together took the database scan on loghub from 2.9 to 4.9 ms,
+ * 2026-11-28). Instead one non-ASCII code point of each label (its ANCHOR: `期`, `ü`, `ó`…) joins
+ * the evasion-hint pass's hinted code points (patterns.ts), which skips ASCII text at memory speed;
+ * analyse.ts sends a hint on an anchor here instead of to the evasion pass. Labels written in ASCII
+ * only (vencimiento, caducidad, validade, scadenza, Ablaufdatum, cryptogramme, Geheimzahl…) are
+ * read near a PAN, on its line (labelsNearPan): where a card number is, its expiry and CVV follow
+ * or precede it; alone, such a label and a date are no card data.
  */
 import { cvvAfterLabel } from './cvv.js';
 import { expiryAfterLabel } from './expiry.js';
 import type { RawFinding } from './finding.js';
+import { pinAfterKeyword } from './pin.js';
 import { isAlpha, isDigit } from './text.js';
 
-type LabelKind = 'expiry' | 'cvv';
+type LabelKind = 'expiry' | 'cvv' | 'pin';
 
 interface Label {
   /** The label, lower case (ASCII letters compare case-insensitively). */
@@ -50,6 +53,129 @@ export const FOREIGN_LABELS: readonly Label[] = [
   { text: 'सीवीवी', anchor: 'व', kind: 'cvv' }, // hi
   { text: 'رمز الأمان', anchor: 'ز', kind: 'cvv' }, // ar
 ];
+
+/**
+ * Labels in ASCII letters only (or as commonly typed without their accents), read near a PAN. A
+ * label is a word start; `stem: true` lets it be the start of a longer word (`venc` of vence,
+ * vencimiento, vencimento); other labels must end the word. The value follows as after the
+ * non-ASCII labels.
+ */
+const ASCII_LABELS: readonly { readonly text: string; readonly kind: LabelKind; readonly stem?: boolean }[] = [
+  // Expiry: es, pt, it, de, nl, tr, pl, sv, da/no, fi, id/ms, cs/sk, hu, ro, fr.
+  { text: 'venc', kind: 'expiry', stem: true }, // es vence, vencimiento; pt vencimento
+  { text: 'caduc', kind: 'expiry', stem: true }, // es caducidad, caduca
+  { text: 'validade', kind: 'expiry' }, // pt
+  { text: 'valido hasta', kind: 'expiry' }, // es, typed without the accent
+  { text: 'valida hasta', kind: 'expiry' },
+  { text: 'scaden', kind: 'expiry', stem: true }, // it scadenza
+  { text: 'valido fino', kind: 'expiry' }, // it
+  { text: 'ablauf', kind: 'expiry', stem: true }, // de Ablaufdatum
+  { text: 'gueltig bis', kind: 'expiry' }, // de gültig bis, typed as ue
+  { text: 'verval', kind: 'expiry', stem: true }, // nl vervaldatum
+  { text: 'verloopdatum', kind: 'expiry' }, // nl
+  { text: 'geldig tot', kind: 'expiry' }, // nl
+  { text: 'geldig t/m', kind: 'expiry' }, // nl
+  { text: 'son kullanma', kind: 'expiry' }, // tr son kullanma tarihi
+  { text: 'skt', kind: 'expiry' }, // tr
+  { text: 'data waznosci', kind: 'expiry' }, // pl data ważności, typed without the accents
+  { text: 'wazna do', kind: 'expiry' }, // pl
+  { text: 'giltig till', kind: 'expiry' }, // sv
+  { text: 'utgangsdatum', kind: 'expiry' }, // sv utgångsdatum
+  { text: 'gyldig til', kind: 'expiry' }, // da, no
+  { text: 'udlobsdato', kind: 'expiry' }, // da udløbsdato
+  { text: 'utlopsdato', kind: 'expiry' }, // no utløpsdato
+  { text: 'voimassa', kind: 'expiry', stem: true }, // fi voimassa, voimassaoloaika
+  { text: 'berlaku', kind: 'expiry' }, // id masa berlaku, berlaku hingga
+  { text: 'kedaluwarsa', kind: 'expiry' }, // id
+  { text: 'kadaluarsa', kind: 'expiry' }, // id
+  { text: 'tarikh luput', kind: 'expiry' }, // ms
+  { text: 'platnost', kind: 'expiry' }, // cs, sk
+  { text: 'lejarat', kind: 'expiry', stem: true }, // hu lejárat, typed without the accent
+  { text: 'valabil', kind: 'expiry', stem: true }, // ro valabil până la, valabilitate
+  { text: 'date de validite', kind: 'expiry' }, // fr date de validité, typed without the accent
+  { text: 'valable jusqu', kind: 'expiry', stem: true }, // fr
+  // CVV
+  { text: 'cryptogram', kind: 'cvv', stem: true }, // fr cryptogramme (visuel)
+  { text: 'code de securite', kind: 'cvv' }, // fr
+  { text: 'codigo de seguridad', kind: 'cvv' }, // es, typed without the accent
+  { text: 'codigo de seguranca', kind: 'cvv' }, // pt
+  { text: 'codice di sicurezza', kind: 'cvv' }, // it
+  { text: 'codice di verifica', kind: 'cvv' }, // it
+  { text: 'sicherheitscode', kind: 'cvv' }, // de
+  { text: 'kartenpruefnummer', kind: 'cvv' }, // de, typed as ue
+  { text: 'pruefnummer', kind: 'cvv' }, // de
+  { text: 'pruefziffer', kind: 'cvv' }, // de
+  { text: 'beveiligingscode', kind: 'cvv' }, // nl
+  { text: 'controlecode', kind: 'cvv' }, // nl
+  { text: 'guvenlik kodu', kind: 'cvv' }, // tr güvenlik kodu, typed without the accent
+  { text: 'kod bezpieczenstwa', kind: 'cvv' }, // pl
+  { text: 'sakerhetskod', kind: 'cvv' }, // sv säkerhetskod
+  { text: 'sikkerhedskode', kind: 'cvv' }, // da
+  { text: 'sikkerhetskode', kind: 'cvv' }, // no
+  { text: 'turvakoodi', kind: 'cvv' }, // fi
+  { text: 'kode keamanan', kind: 'cvv' }, // id
+  { text: 'kod keselamatan', kind: 'cvv' }, // ms
+  { text: 'bezpecnostni kod', kind: 'cvv' }, // cs
+  { text: 'biztonsagi kod', kind: 'cvv' }, // hu
+  { text: 'cod de securitate', kind: 'cvv' }, // ro
+  // Clear PIN
+  { text: 'geheimzahl', kind: 'pin' }, // de
+  { text: 'geheimnummer', kind: 'pin' }, // de
+];
+
+/** ASCII_LABELS by first letter (a-z), as bytes. */
+const BY_FIRST: { readonly bytes: Uint8Array; readonly kind: LabelKind; readonly stem: boolean }[][] = Array.from({ length: 26 }, () => []);
+for (const l of ASCII_LABELS) BY_FIRST[l.text.charCodeAt(0) - 0x61]!.push({ bytes: Buffer.from(l.text), kind: l.kind, stem: l.stem ?? false });
+
+/** How far from a PAN, on its line, its labelled expiry, CVV or PIN is read. */
+const NEAR_REACH = 160;
+
+/**
+ * The expiry dates, CVVs and clear PINs after ASCII-only labels (ASCII_LABELS) on the line of the
+ * PAN at `[panStart, panEnd)`, within NEAR_REACH bytes either side, pushed to `out`.
+ *
+ * @example
+ * labelsNearPan(Buffer.from('tarjeta 4111111111111111 fecha de caducidad 12/27'), 8, 24, out) // expiry [44, 49)
+ */
+export function labelsNearPan(b: Uint8Array, panStart: number, panEnd: number, out: RawFinding[]): void {
+  let from = panStart;
+  const low = Math.max(0, panStart - NEAR_REACH);
+  while (from > low && b[from - 1] !== 0x0a) from--;
+  let to = panEnd;
+  const high = Math.min(b.length, panEnd + NEAR_REACH);
+  while (to < high && b[to] !== 0x0a) to++;
+  for (let p = from; p < to; p++) {
+    if (p === panStart) p = panEnd;
+    const first = (b[p]! | 0x20) - 0x61;
+    if (first < 0 || first > 25 || isAlpha(b[p - 1])) continue;
+    for (const l of BY_FIRST[first]!) {
+      if (!asciiBytesAt(b, p, l.bytes)) continue;
+      const end = p + l.bytes.length;
+      if (!l.stem && isAlpha(b[end])) continue;
+      const f = valueAfterLabel(b, end, l.kind);
+      if (f) out.push(f);
+      break;
+    }
+  }
+}
+
+/** Whether `b` holds the lower-case ASCII `text` at `start`, case-insensitively. */
+function asciiBytesAt(b: Uint8Array, start: number, text: Uint8Array): boolean {
+  if (start + text.length > b.length) return false;
+  for (let k = 0; k < text.length; k++) {
+    const c = b[start + k]!;
+    if ((c >= 0x41 && c <= 0x5a ? c | 0x20 : c) !== text[k]) return false;
+  }
+  return true;
+}
+
+/** The value of `kind` after a label ending at `labelEnd`. */
+function valueAfterLabel(b: Uint8Array, labelEnd: number, kind: LabelKind): RawFinding | undefined {
+  if (kind === 'pin') return pinAfterKeyword(b, labelEnd, false);
+  const at = valueStart(b, labelEnd);
+  if (at < 0) return undefined;
+  return kind === 'expiry' ? expiryAfterLabel(b, at) : cvvAfterLabel(b, at);
+}
 
 /** The anchors' code points, for the evasion-hint pass (patterns.ts). */
 export const LABEL_ANCHORS: readonly number[] = [...new Set(FOREIGN_LABELS.map((l) => l.anchor.codePointAt(0)!))];
@@ -126,7 +252,5 @@ export function isLabelAnchor(b: Uint8Array, end: number): boolean {
 export function foreignLabelFinding(b: Uint8Array, anchorEnd: number): RawFinding | undefined {
   const found = labelAt(b, anchorEnd);
   if (!found) return undefined;
-  const at = valueStart(b, found.end);
-  if (at < 0) return undefined;
-  return found.label.kind === 'expiry' ? expiryAfterLabel(b, at) : cvvAfterLabel(b, at);
+  return valueAfterLabel(b, found.end, found.label.kind);
 }

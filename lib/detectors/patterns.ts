@@ -60,12 +60,14 @@ export const PATTERN_ID = {
   cvvKeyword: 10,
   /** `cid`, `csc` (confirmed in TS as words or as the last snake_case part: `card_cid`). */
   cvvShortKeyword: 11,
-  /** "security code", "verification value", "card code", "the code on the back", "3 digit code" and similar phrases (a small literal set). */
+  /** "security code", "verification value", "card code", "sec code", "the code on the back", "3 digit code" and similar phrases (a small literal set). */
   cvvPhrase: 12,
   /** `exp` (exp, expiry, expiration, exp_month, expDate…); TS confirms a digit follows closely. */
   expiryKeyword: 20,
   /** "valid thru", "valid through", "good thru", "valid until"…; TS confirms a digit follows closely. */
   expiryPhrase: 21,
+  /** `MM/YY` (and `MM/YYYY`) as a form label; TS confirms a word start and a value after it. */
+  expiryLabel: 22,
   /** `pin` or `epb`; TS confirms a word (`card_pin`) or a phrase (`pin block`, `pin_code`…). */
   pinKeyword: 30,
   /** Four mask characters of one kind, then the visible digits (`****1`, `XXXX-1`, `••••1`). */
@@ -160,11 +162,12 @@ export function builtinPatterns(): BuiltinPatterns {
     { id: PATTERN_ID.cvvShortKeyword, expression: 'cid|csc', flags: { caseless: true } },
     {
       id: PATTERN_ID.cvvPhrase,
-      expression: 'security[ _-]?code|verification[ _-]?(?:code|value|number)|card[ _-]?code|code on the back|digit code',
+      expression: 'security[ _-]?code|verification[ _-]?(?:code|value|number)|card[ _-]?code|code on the back|digit code|sec[ _-]?code',
       flags: { caseless: true },
     },
     { id: PATTERN_ID.expiryKeyword, expression: 'exp', flags: { caseless: true } },
     { id: PATTERN_ID.expiryPhrase, expression: '(?:valid|good)[ _-]?(?:thru|through|until|till|to)', flags: { caseless: true } },
+    { id: PATTERN_ID.expiryLabel, expression: 'mm/yy', flags: { caseless: true } },
     { id: PATTERN_ID.pinKeyword, expression: 'pin|epb', flags: { caseless: true } },
     // Every masked PAN ends in 4+ masks then visible digits; one literal-anchored pattern per mask.
     // (A bare `****` would match four times in a run of seven: the digit, or the non-mask byte that

@@ -126,6 +126,27 @@ export function confirmExpiry(b: Uint8Array, end: number, emit: KeywordSink): vo
   else if (nestedExpiry(b, end)) emit(Keyword.expiryNested, end);
 }
 
+/**
+ * A CVV phrase (the literal ending at `end`): reported as it is, except `sec code` inside another
+ * word (`msec code`): `(?:\b|_)sec[ _-]?code`.
+ */
+export function confirmCvvPhrase(b: Uint8Array, end: number, emit: KeywordSink): void {
+  const sec = wordAt(b, end - 7, 'seccode') ? end - 7 : isSeparator(b[end - 5]) && wordAt(b, end - 8, 'sec') && wordAt(b, end - 4, 'code') ? end - 8 : -1;
+  if (sec >= 0 && b[sec - 1] !== 0x5f && isWordByte(b[sec - 1])) return;
+  emit(Keyword.cvvPhrase, end);
+}
+
+/**
+ * `MM/YY` or `MM/YYYY` (the literal `mm/yy` ending at `end`) as a label of its own, not inside a
+ * word or a longer format (`YYYY-MM/YY`), with a value after it; reported as a phrase.
+ */
+export function confirmExpiryLabel(b: Uint8Array, end: number, emit: KeywordSink): void {
+  if (isWordByte(b[end - 6])) return;
+  const labelEnd = wordAt(b, end, 'yy') ? end + 2 : end;
+  if (isWordByte(b[labelEnd])) return;
+  confirmExpiryPhrase(b, labelEnd, emit);
+}
+
 /** "valid thru"… (the literal ending at `end`) with a value after it; reports the end past its first character. */
 export function confirmExpiryPhrase(b: Uint8Array, end: number, emit: KeywordSink): void {
   const at = expiryGapEnd(b, end);

@@ -4,6 +4,7 @@ import { compile, type PatternSpec } from '../../lib/engine/index.js';
 import { builtinPatterns, PATTERN_ID as ID } from '../../lib/detectors/patterns.js';
 import {
   confirmCvvKey,
+  confirmCvvPhrase,
   confirmPin,
   evasionPlaces,
   Keyword,
@@ -22,7 +23,10 @@ const SPEC: Record<string, PatternSpec[]> = {
     { id: 1, expression: 'cv[vcdn]', flags: caseless },
     { id: 1, expression: '(?:\\b|_)(?:cid|csc)\\b', flags: caseless },
   ],
-  [Keyword.cvvPhrase]: [{ id: 1, expression: 'security[ _-]?code|verification[ _-]?(?:code|value|number)|card[ _-]?code', flags: caseless }],
+  [Keyword.cvvPhrase]: [
+    { id: 1, expression: 'security[ _-]?code|verification[ _-]?(?:code|value|number)|card[ _-]?code', flags: caseless },
+    { id: 1, expression: '(?:\\b|_)sec[ _-]?code', flags: caseless },
+  ],
   [Keyword.pin]: [{ id: 1, expression: '(?:\\b|_)(?:pin|epb)\\b', flags: caseless }],
   [Keyword.pinBlock]: [{ id: 1, expression: 'pin[ _-]?(?:block|blk|code|number|no)', flags: caseless }],
 };
@@ -64,7 +68,7 @@ function actual(b: Uint8Array): { keywords: string[]; evasions: number[] } {
     const id = m[k]!;
     const end = m[k + 2]!;
     if (id === ID.cvvKeyword || id === ID.cvvShortKeyword) confirmCvvKey(b, end, id === ID.cvvShortKeyword, emit);
-    else if (id === ID.cvvPhrase) emit(Keyword.cvvPhrase, end);
+    else if (id === ID.cvvPhrase) confirmCvvPhrase(b, end, emit);
     else if (id === ID.pinKeyword) confirmPin(b, end, emit);
     else if (id === ID.evasionAmpersand || id === ID.evasionPercent || id === ID.evasionBackslash) evasionPlaces(b, end - 1, (p) => evasions.add(p));
   }
@@ -76,7 +80,7 @@ const FRAGMENTS = [
   '1', '2', '9', '0', 'a', 'Z', 'valid', 'VALID', 'good', 'thru', 'through', 'until', 'till', 'to', 'security', 'Security',
   'verification', 'card', 'CARD', 'code', 'value', 'number', 'no', 'cvv', 'CVC', 'cvd', 'cvn', 'cid', 'CSC', 'pin', 'PIN',
   'epb', 'block', 'blk', 'x', 'X', '&', '&#', 'nbsp;', 'NBSP;', '%', '3', '2', 'd', 'D', 'ef', 'EF', '%bc', '%BC', '%9', '\\', 'u',
-  'x3', 'F', 'é', '\u0005', '{', '}', 'u{', '%25',
+  'x3', 'F', 'é', '\u0005', '{', '}', 'u{', '%25', 'sec', 'Sec', 'SEC', 'm',
 ];
 
 describe('literal triggers and their confirmations (triggers.ts)', () => {
@@ -94,6 +98,8 @@ describe('literal triggers and their confirmations (triggers.ts)', () => {
     ['card_cid=123', [`${Keyword.cvv}:8`]],
     ['pin block: 0412ACFF', [`${Keyword.pin}:3`, `${Keyword.pinBlock}:9`]],
     ['spinning verification value 123', [`${Keyword.cvvPhrase}:27`]],
+    ['Sec Code: 123, card_sec_code=123', [`${Keyword.cvvPhrase}:8`, `${Keyword.cvvPhrase}:28`]],
+    ['latency 3 msec code 200', []],
     ['Invalid user admin from 10.0.0.1', []],
   ])('%s', (text, keywords) => {
     const b = Buffer.from(text);

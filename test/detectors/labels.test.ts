@@ -1,0 +1,65 @@
+/**
+ * Expiry, CVV and PIN labels beyond the English keys: `MM/YY` and `Sec Code` anywhere (Hyperscan
+ * literals), non-English labels written in ASCII only near a PAN on its line (labels.ts
+ * labelsNearPan).
+ */
+import { describe, expect, it } from 'vitest';
+import { Detector } from '../../lib/detectors/detector.js';
+
+const PAN = '4111111111111111';
+
+describe.each(['hyperscan', 'javascript'] as const)('labels on the %s engine', (engine) => {
+  const detector = new Detector({ engine });
+  const spans = (text: string): string[] => detector.detect(text).map((f) => `${f.type} ${text.slice(f.start, f.end)}`);
+
+  it.each([
+    ['MM/YY: 12/27', ['expiry 12/27']],
+    ['MM/YYYY 03/2029', ['expiry 03/2029']],
+    ['{"MM/YY":"03/2029"}', ['expiry 03/2029']],
+    ['| MM/YY | 1227 |', ['expiry 1227']],
+    ['Sec Code: 123', ['cvv 123']],
+    ['card_sec_code=737', ['cvv 737']],
+    ['| Sec Code | 4321 |', ['cvv 4321']],
+    // Not labels: inside a word, a format with no value, a latency.
+    ['DDMM/YY 12/27', []],
+    ['date format MM/YY', []],
+    ['latency 3 msec code 200', []],
+  ])('%s', (text, expected) => {
+    expect(spans(text)).toEqual(expected);
+  });
+
+  it.each([
+    ['es', `tarjeta ${PAN} fecha de caducidad 12/27`, 'expiry 12/27'],
+    ['es', `Mi tarjeta es ${PAN}, vence el 12/27`, 'expiry 12/27'],
+    ['es', `tarjeta ${PAN} vencimiento: 2027-12`, 'expiry 2027-12'],
+    ['pt', `cartão ${PAN} validade 12/27`, 'expiry 12/27'],
+    ['it', `carta ${PAN} scadenza: 03/2029`, 'expiry 03/2029'],
+    ['de', `Karte ${PAN} Ablaufdatum: 12/27`, 'expiry 12/27'],
+    ['nl', `kaart ${PAN} vervaldatum 12/27`, 'expiry 12/27'],
+    ['tr', `kart ${PAN} son kullanma tarihi 12/27`, 'expiry 12/27'],
+    ['pl', `karta ${PAN} data waznosci 12/27`, 'expiry 12/27'],
+    ['fr', `carte ${PAN}, cryptogramme 123`, 'cvv 123'],
+    ['it', `carta ${PAN} codice di sicurezza: 123`, 'cvv 123'],
+    ['nl', `kaart ${PAN} beveiligingscode 123`, 'cvv 123'],
+    ['de', `Karte ${PAN} Pruefnummer 123`, 'cvv 123'],
+    ['sv', `kort ${PAN} sakerhetskod 123`, 'cvv 123'],
+    ['de', `Karte ${PAN} Geheimzahl: 4921`, 'pin 4921'],
+    ['es, before the card', `fecha de caducidad 12/27, tarjeta ${PAN}`, 'expiry 12/27'],
+  ])('%s: %s', (_language, text, expected) => {
+    expect(spans(text)).toEqual(expect.arrayContaining([`pan ${PAN}`, expected]));
+    expect(spans(text)).toHaveLength(2);
+  });
+
+  it('reads no ASCII-only foreign label without a PAN on its line, nor far from it', () => {
+    expect(spans('vencimiento: 12/27')).toEqual([]);
+    expect(spans('cryptogramme 123')).toEqual([]);
+    expect(spans(`tarjeta ${PAN}\nvencimiento: 12/27`)).toEqual([`pan ${PAN}`]);
+    expect(spans(`tarjeta ${PAN} ${'x'.repeat(170)} vencimiento: 12/27`)).toEqual([`pan ${PAN}`]);
+  });
+
+  it('needs a label to be a word of its own, or a stem at a word start', () => {
+    expect(spans(`card ${PAN} validation 2027-12-01`)).toEqual([`pan ${PAN}`]);
+    expect(spans(`card ${PAN} Gesamtablauf 12/27`)).toEqual([`pan ${PAN}`]);
+    expect(spans(`card ${PAN} skts 12/27`)).toEqual([`pan ${PAN}`]);
+  });
+});
