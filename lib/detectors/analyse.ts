@@ -10,7 +10,7 @@ import { cvvAfterKeyword, cvvAfterPan } from './cvv.js';
 import { normaliseRegion, regionAround } from './evasion.js';
 import { expiryAfterPan, expiryAtTrigger, nestedExpiry } from './expiry.js';
 import { raw, type RawFinding } from './finding.js';
-import { foreignLabelFinding, isLabelAnchor, labelsNearPan } from './labels.js';
+import { foreignLabelFinding, isLabelAnchor, labelsNearPan, pinBlocksNearCards } from './labels.js';
 import { maskedPanAround } from './masked.js';
 import { choosePans, judgeWindow, type PanCandidate } from './pan.js';
 import { PATTERN_ID as ID, FIRST_CUSTOM_ID } from './patterns.js';
@@ -300,6 +300,11 @@ export function analyse(b: Uint8Array, matches: Float64Array, ctx: AnalysisConte
   }
   // Expiry, CVV and PIN after ASCII-only labels in other languages, on a PAN's line.
   for (const p of pans) labelsNearPan(b, p.start, p.end, found);
+  // PIN blocks in ISO 8583 field 52 of the messages that carry these cards (PANs, tracks).
+  if (found.length > 0) {
+    const cards = found.filter((f) => f.type === 'pan' || f.type === 'track2' || f.type === 'track1');
+    if (cards.length > 0) pinBlocksNearCards(b, sortFew(cards, BY_START), found);
+  }
   for (let k = 0; k < keywordTriggers.length; k += 2) {
     const kind = keywordTriggers[k]!;
     const end = keywordTriggers[k + 1]!;

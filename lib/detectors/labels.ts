@@ -16,7 +16,7 @@ import { cvvAfterLabel } from './cvv.js';
 import { expiryAfterLabel } from './expiry.js';
 import type { RawFinding } from './finding.js';
 import { pinAfterKeyword } from './pin.js';
-import { isAlpha, isDigit } from './text.js';
+import { isAlnum, isAlpha, isDigit } from './text.js';
 
 type LabelKind = 'expiry' | 'cvv' | 'pin';
 
@@ -176,6 +176,47 @@ function valueAfterLabel(b: Uint8Array, labelEnd: number, kind: LabelKind): RawF
   if (at < 0) return undefined;
   return kind === 'expiry' ? expiryAfterLabel(b, at) : cvvAfterLabel(b, at);
 }
+
+/** How far before and after a card number an ISO 8583 field 52 label is read (a message spans lines). */
+const MESSAGE_BEFORE = 256;
+const MESSAGE_AFTER = 768;
+
+/**
+ * PIN blocks after ISO 8583 field 52 labels (`DE52`, `DE052`, `F52`, `F052`, `field 52`, `[052]`)
+ * in the payment message around the card numbers and tracks at `cards` (sorted by start): within
+ * MESSAGE_BEFORE bytes before and MESSAGE_AFTER bytes after each, every byte read once. Alone the
+ * label is no trigger (patterns.ts: the family cost the database scan ~0.5 ms of ~3 on loghub);
+ * a message that carries a PIN block carries its card too (field 2 or the track in field 35).
+ *
+ * @example
+ * pinBlocksNearCards(Buffer.from('DE2=164111111111111111 DE52=0412AC89ABCDEF67'), [{ start: 6, end: 22 }], out) // pin_block [28, 44)
+ */
+export function pinBlocksNearCards(b: Uint8Array, cards: readonly { start: number; end: number }[], out: RawFinding[]): void {
+  const view = Buffer.isBuffer(b) ? b : Buffer.from(b.buffer, b.byteOffset, b.byteLength);
+  let scanned = 0;
+  for (const card of cards) {
+    const to = Math.min(b.length, card.end + MESSAGE_AFTER);
+    // Every label holds `52`: a native search finds it, the label is checked around it.
+    for (let k = view.indexOf('52', Math.max(scanned, card.start - MESSAGE_BEFORE)); k >= 0 && k + 2 <= to; k = view.indexOf('52', k + 2)) {
+      const bracket = b[k - 2] === 0x5b && b[k - 1] === 0x30 && b[k + 2] === 0x5d;
+      const labelEnd = bracket ? k + 3 : k + 2;
+      if (isAlnum(b[labelEnd]) || !(bracket || field52Label(b, k))) continue;
+      const f = pinAfterKeyword(b, labelEnd, true);
+      if (f) out.push(f);
+    }
+    scanned = Math.max(scanned, to);
+  }
+}
+
+/** Whether `DE`, `DE0`, `F`, `F0` or `field ` (a word start) ends at `k`, where `52` starts. */
+function field52Label(b: Uint8Array, k: number): boolean {
+  const p = b[k - 1] === 0x30 ? k - 1 : k;
+  if ((b[p - 1]! | 0x20) === 0x66 && !isAlnum(b[p - 2])) return true; // F52, F052
+  if ((b[p - 2]! | 0x20) === 0x64 && (b[p - 1]! | 0x20) === 0x65 && !isAlnum(b[p - 3])) return true; // DE52, DE052
+  return b[p - 1] === 0x20 && asciiBytesAt(b, p - 6, FIELD) && !isAlnum(b[p - 7]); // field 52
+}
+
+const FIELD = Buffer.from('field');
 
 /** The anchors' code points, for the evasion-hint pass (patterns.ts). */
 export const LABEL_ANCHORS: readonly number[] = [...new Set(FOREIGN_LABELS.map((l) => l.anchor.codePointAt(0)!))];

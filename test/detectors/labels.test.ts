@@ -1,7 +1,7 @@
 /**
  * Expiry, CVV and PIN labels beyond the English keys: `MM/YY` and `Sec Code` anywhere (Hyperscan
  * literals), non-English labels written in ASCII only near a PAN on its line (labels.ts
- * labelsNearPan).
+ * labelsNearPan), ISO 8583 field 52 PIN blocks in the message of a card (pinBlocksNearCards).
  */
 import { describe, expect, it } from 'vitest';
 import { Detector } from '../../lib/detectors/detector.js';
@@ -61,5 +61,24 @@ describe.each(['hyperscan', 'javascript'] as const)('labels on the %s engine', (
     expect(spans(`card ${PAN} validation 2027-12-01`)).toEqual([`pan ${PAN}`]);
     expect(spans(`card ${PAN} Gesamtablauf 12/27`)).toEqual([`pan ${PAN}`]);
     expect(spans(`card ${PAN} skts 12/27`)).toEqual([`pan ${PAN}`]);
+  });
+
+  it.each([
+    ['DE52 after field 2', 'DE2=164111111111111111 DE52=0412AC89ABCDEF67', ['pan 4111111111111111', 'pin_block 0412AC89ABCDEF67']],
+    [
+      'a message over lines, the block grouped',
+      'DE2: 164111111111111111\nDE35: 4111111111111111=2512101\nDE52: 0412 AC89 ABCD EF67',
+      ['pan 4111111111111111', 'track2 4111111111111111=2512101', 'pin_block 0412 AC89 ABCD EF67'],
+    ],
+    [
+      'F52, field 52, [052]',
+      `card ${PAN} F52:0412AC89ABCDEF67 field 52 0412AC89ABCDEF68 [052] 0412AC89ABCDEF69`,
+      [`pan ${PAN}`, 'pin_block 0412AC89ABCDEF67', 'pin_block 0412AC89ABCDEF68', 'pin_block 0412AC89ABCDEF69'],
+    ],
+    ['not field 52 (AF52, DE520, a bare 52)', `card ${PAN} AF52 0412AC89ABCDEF67 DE520 0412AC89ABCDEF67 52 0412AC89ABCDEF67`, [`pan ${PAN}`]],
+    ['no card in the message', 'MTI 0200 DE3=000000 DE52=0412AC89ABCDEF67', []],
+    ['the card too far away', `card ${PAN} ${'x'.repeat(800)} DE52=0412AC89ABCDEF67`, [`pan ${PAN}`]],
+  ])('ISO 8583 field 52: %s', (_name, text, expected) => {
+    expect(spans(text)).toEqual(expected);
   });
 });
