@@ -4,7 +4,8 @@
  * the original input so findings land on EXACT original offsets.
  *
  * Undone: decimal digits of any script (`\p{Nd}`: fullwidth, Arabic-Indic, Devanagari,
- * mathematical…) become ASCII digits; invisible characters (zero-width, joiners, bidi controls,
+ * mathematical…) and digit look-alikes (superscript, subscript, circled: `⁴¹¹¹`, `④①①①`) become
+ * ASCII digits; invisible characters (zero-width, joiners, bidi controls,
  * BOM, soft hyphen, variation selectors, tags) are dropped; percent-encoding (`%34`, also UTF-8
  * sequences `%EF%BC%94`), HTML numeric references (`&#52;`, `&#x34;`) and escapes (`\u0034`,
  * surrogate pairs, `\x34`) are decoded, and so are encoded separators (`%20`, `&nbsp;`). Separators (Unicode spaces, dashes, line breaks) are kept:
@@ -15,6 +16,7 @@
  */
 import { invisibleCodePoints, scriptDigitCodePoints } from './patterns.js';
 import { bytesText, decodeAt, isDigit, isHex } from './text.js';
+import { codePointsWhere } from './utf8-classes.js';
 
 export interface NormalisedRegion {
   /** UTF-8 bytes of the normalised text. */
@@ -77,6 +79,37 @@ export function asciiLookalikeSeparators(): number[] {
   return [...LOOKALIKES.keys()].filter((cp) => cp < 0x80).sort((x, y) => x - y);
 }
 
+/** Dingbat digits with no compatibility decomposition: first code point and the value it stands for. */
+const DINGBAT_RUNS: readonly [number, number, number][] = [
+  [0x2776, 1, 9], // ❶-❾ dingbat negative circled
+  [0x2780, 1, 9], // ➀-➈ dingbat circled sans-serif
+  [0x278a, 1, 9], // ➊-➒ dingbat negative circled sans-serif
+  [0x24f5, 1, 9], // ⓵-⓽ double circled
+  [0x24ff, 0, 1], // ⓿ negative circled zero
+];
+
+let lookalikeDigits: Map<number, number> | undefined;
+
+/**
+ * Digits that are no decimal digits (`\p{No}`) but stand for one: those whose compatibility form
+ * (NFKC) is one ASCII digit (superscripts `¹²³⁰⁴…`, subscripts `₀…₉`, circled `①…⑨`, `⓪`) and the
+ * dingbat circled digits; code point -> value. The evasion-hint pass reports them like `\p{Nd}`.
+ *
+ * @example
+ * digitLookalikes().get(0x2463) // 4 (④)
+ */
+export function digitLookalikes(): ReadonlyMap<number, number> {
+  if (!lookalikeDigits) {
+    lookalikeDigits = new Map();
+    for (const cp of codePointsWhere(/\p{No}/gu)) {
+      const n = String.fromCodePoint(cp).normalize('NFKC');
+      if (n.length === 1 && isDigit(n.charCodeAt(0))) lookalikeDigits.set(cp, n.charCodeAt(0) - 0x30);
+    }
+    for (const [first, value, count] of DINGBAT_RUNS) for (let k = 0; k < count; k++) lookalikeDigits.set(first + k, value + k);
+  }
+  return lookalikeDigits;
+}
+
 let digitValue: Map<number, number> | undefined;
 let invisible: Set<number> | undefined;
 
@@ -91,6 +124,7 @@ function tables(): { digitValue: Map<number, number>; invisible: Set<number> } {
       digitValue.set(cp, (cp - runStart) % 10);
       previous = cp;
     }
+    for (const [cp, value] of digitLookalikes()) digitValue.set(cp, value);
     invisible = new Set(invisibleCodePoints());
   }
   return { digitValue, invisible };

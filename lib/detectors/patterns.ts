@@ -46,7 +46,7 @@
  */
 import { codePointRanges } from '../engine/evasion-hints.js';
 import type { CardWindowConfig, EvasionHintConfig, PatternSpec } from '../engine/types.js';
-import { lookalikeSeparatorCodePoints } from './evasion.js';
+import { digitLookalikes, lookalikeSeparatorCodePoints } from './evasion.js';
 import { issuerRanges } from './iin.js';
 import { LABEL_ANCHORS } from './labels.js';
 import { codePointsWhere, utf8Alternation } from './utf8-classes.js';
@@ -194,7 +194,8 @@ export function builtinPatterns(): BuiltinPatterns {
       id: PATTERN_ID.evasionHint,
       // The anchors of non-English expiry/CVV labels (labels.ts) ride along: as Hyperscan literals
       // any addition cost the database 20-30% on loghub; here ASCII text never pays for them.
-      digits: codePointRanges([...scriptDigitCodePoints(), ...LABEL_ANCHORS]),
+      // So do the digit look-alikes (superscript, circled…) that evasion.ts turns into digits.
+      digits: codePointRanges([...scriptDigitCodePoints(), ...digitLookalikes().keys(), ...LABEL_ANCHORS]),
       // Look-alike separators (Ogham space, U+2028, fullwidth hyphen…) are evasion places too, and
       // so are the ASCII controls an ANSI colour code puts between digit groups.
       invisibles: codePointRanges([...invisibleCodePoints(), ...lookalikeSeparatorCodePoints(), ...CONTROL_INVISIBLES, ...LAYOUT_SPLITTERS]),

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { lookalikeSeparatorCodePoints } from '../../lib/detectors/evasion.js';
+import { digitLookalikes, lookalikeSeparatorCodePoints } from '../../lib/detectors/evasion.js';
 import { builtinPatterns, CONTROL_INVISIBLES, invisibleCodePoints, LAYOUT_SPLITTERS, scriptDigitCodePoints } from '../../lib/detectors/patterns.js';
 import { Detector } from '../../lib/detectors/detector.js';
 import { LABEL_ANCHORS } from '../../lib/detectors/labels.js';
@@ -9,12 +9,12 @@ function expand(ranges: readonly (readonly [number, number])[]): number[] {
 }
 
 describe('the built-in evasion-hint configuration', () => {
-  it('covers exactly the non-ASCII decimal digits, the invisible characters, the look-alike separators, the ASCII controls and the layout splitters (+, =)', () => {
+  it('covers exactly the non-ASCII decimal digits and digit look-alikes, the invisible characters, the look-alike separators, the ASCII controls and the layout splitters (+, =)', () => {
     const { evasionHints } = builtinPatterns();
     expect(scriptDigitCodePoints().length).toBeGreaterThan(600);
     // Beside the digits: the anchors of non-English expiry/CVV labels (labels.ts), none of them a digit.
     expect(LABEL_ANCHORS.some((cp) => /\p{Nd}/u.test(String.fromCodePoint(cp)))).toBe(false);
-    expect(expand(evasionHints.digits)).toEqual([...scriptDigitCodePoints(), ...LABEL_ANCHORS].sort((x, y) => x - y));
+    expect(expand(evasionHints.digits)).toEqual([...scriptDigitCodePoints(), ...digitLookalikes().keys(), ...LABEL_ANCHORS].sort((x, y) => x - y));
     expect(expand(evasionHints.invisibles)).toEqual([...new Set([...invisibleCodePoints(), ...lookalikeSeparatorCodePoints(), ...CONTROL_INVISIBLES, ...LAYOUT_SPLITTERS])].sort((x, y) => x - y));
   });
 
