@@ -299,7 +299,7 @@ export function analyse(b: Uint8Array, matches: Float64Array, ctx: AnalysisConte
     if (cvv) found.push(cvv);
   }
   // Expiry, CVV and PIN after ASCII-only labels in other languages, on a PAN's line.
-  for (const p of pans) labelsNearPan(b, p.start, p.end, found);
+  for (const p of pans) labelsNearPan(b, p, found);
   // PIN blocks in ISO 8583 field 52 of the messages that carry these cards (PANs, tracks).
   if (found.length > 0) {
     const cards = found.filter((f) => f.type === 'pan' || f.type === 'track2' || f.type === 'track1');

@@ -81,13 +81,12 @@ export function cvvAfterKeyword(
 
 /**
  * The CVV starting at `at`, the first digit after a non-English label (labels.ts): 3 or 4 digits
- * standing alone.
+ * standing alone, as many as `brand` has when the card is known (4 for Amex, else 3).
  */
-export function cvvAfterLabel(b: Uint8Array, at: number): RawFinding | undefined {
+export function cvvAfterLabel(b: Uint8Array, at: number, brand?: CardBrand): RawFinding | undefined {
   let end = at;
   while (isDigit(b[end])) end++;
-  const length = end - at;
-  if ((length !== 3 && length !== 4) || isAlnum(b[end]) || isDigit(b[at - 1]) || !standsAlone(b, { start: at, end })) return undefined;
+  if (!lengthFits(end - at, brand) || isAlnum(b[end]) || isDigit(b[at - 1]) || !standsAlone(b, { start: at, end })) return undefined;
   return raw('cvv', at, end, 0.9);
 }
 

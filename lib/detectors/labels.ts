@@ -17,6 +17,7 @@ import { expiryAfterLabel } from './expiry.js';
 import type { RawFinding } from './finding.js';
 import { pinAfterKeyword } from './pin.js';
 import { isAlnum, isAlpha, isDigit } from './text.js';
+import type { CardBrand } from './types.js';
 
 type LabelKind = 'expiry' | 'cvv' | 'pin';
 
@@ -55,7 +56,8 @@ export const FOREIGN_LABELS: readonly Label[] = [
 ];
 
 /**
- * Labels in ASCII letters only (or as commonly typed without their accents), read near a PAN. A
+ * Labels in ASCII letters only (or as commonly typed without their accents; two English phrases
+ * that name the CVV's place), read near a PAN. A
  * label is a word start; `stem: true` lets it be the start of a longer word (`venc` of vence,
  * vencimiento, vencimento); other labels must end the word. The value follows as after the
  * non-ASCII labels.
@@ -118,6 +120,8 @@ const ASCII_LABELS: readonly { readonly text: string; readonly kind: LabelKind; 
   { text: 'bezpecnostni kod', kind: 'cvv' }, // cs
   { text: 'biztonsagi kod', kind: 'cvv' }, // hu
   { text: 'cod de securitate', kind: 'cvv' }, // ro
+  { text: 'on the back', kind: 'cvv' }, // en prose: `4111…, the numbers on the back are 123`
+  { text: 'back of the card', kind: 'cvv' }, // en
   // Clear PIN
   { text: 'geheimzahl', kind: 'pin' }, // de
   { text: 'geheimnummer', kind: 'pin' }, // de
@@ -131,13 +135,15 @@ for (const l of ASCII_LABELS) BY_FIRST[l.text.charCodeAt(0) - 0x61]!.push({ byte
 const NEAR_REACH = 160;
 
 /**
- * The expiry dates, CVVs and clear PINs after ASCII-only labels (ASCII_LABELS) on the line of the
- * PAN at `[panStart, panEnd)`, within NEAR_REACH bytes either side, pushed to `out`.
+ * The expiry dates, CVVs (as long as the PAN's brand has them) and clear PINs after ASCII-only
+ * labels (ASCII_LABELS) on the line of `pan`, within NEAR_REACH bytes either side, pushed to `out`.
  *
  * @example
- * labelsNearPan(Buffer.from('tarjeta 4111111111111111 fecha de caducidad 12/27'), 8, 24, out) // expiry [44, 49)
+ * labelsNearPan(Buffer.from('tarjeta 4111111111111111 fecha de caducidad 12/27'), pan, out) // expiry [44, 49)
  */
-export function labelsNearPan(b: Uint8Array, panStart: number, panEnd: number, out: RawFinding[]): void {
+export function labelsNearPan(b: Uint8Array, pan: RawFinding, out: RawFinding[]): void {
+  const panStart = pan.start;
+  const panEnd = pan.end;
   let from = panStart;
   const low = Math.max(0, panStart - NEAR_REACH);
   while (from > low && b[from - 1] !== 0x0a) from--;
@@ -152,7 +158,7 @@ export function labelsNearPan(b: Uint8Array, panStart: number, panEnd: number, o
       if (!asciiBytesAt(b, p, l.bytes)) continue;
       const end = p + l.bytes.length;
       if (!l.stem && isAlpha(b[end])) continue;
-      const f = valueAfterLabel(b, end, l.kind);
+      const f = valueAfterLabel(b, end, l.kind, pan.brand);
       if (f) out.push(f);
       break;
     }
@@ -169,12 +175,12 @@ function asciiBytesAt(b: Uint8Array, start: number, text: Uint8Array): boolean {
   return true;
 }
 
-/** The value of `kind` after a label ending at `labelEnd`. */
-function valueAfterLabel(b: Uint8Array, labelEnd: number, kind: LabelKind): RawFinding | undefined {
+/** The value of `kind` after a label ending at `labelEnd`; `brand`: the card's, when the label is near one. */
+function valueAfterLabel(b: Uint8Array, labelEnd: number, kind: LabelKind, brand?: CardBrand): RawFinding | undefined {
   if (kind === 'pin') return pinAfterKeyword(b, labelEnd, false);
   const at = valueStart(b, labelEnd);
   if (at < 0) return undefined;
-  return kind === 'expiry' ? expiryAfterLabel(b, at) : cvvAfterLabel(b, at);
+  return kind === 'expiry' ? expiryAfterLabel(b, at) : cvvAfterLabel(b, at, brand);
 }
 
 /** How far before and after a card number an ISO 8583 field 52 label is read (a message spans lines). */

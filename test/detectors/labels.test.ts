@@ -45,8 +45,11 @@ describe.each(['hyperscan', 'javascript'] as const)('labels on the %s engine', (
     ['sv', `kort ${PAN} sakerhetskod 123`, 'cvv 123'],
     ['de', `Karte ${PAN} Geheimzahl: 4921`, 'pin 4921'],
     ['es, before the card', `fecha de caducidad 12/27, tarjeta ${PAN}`, 'expiry 12/27'],
+    ['en prose', `my card is ${PAN} and the numbers on the back are 123`, 'cvv 123'],
+    ['en prose', `card ${PAN}, back of the card says 321`, 'cvv 321'],
+    ['amex, 4 digits', 'Amex 378282246310005 cryptogramme 1234', 'cvv 1234'],
   ])('%s: %s', (_language, text, expected) => {
-    expect(spans(text)).toEqual(expect.arrayContaining([`pan ${PAN}`, expected]));
+    expect(spans(text)).toEqual(expect.arrayContaining([expected]));
     expect(spans(text)).toHaveLength(2);
   });
 
@@ -55,6 +58,11 @@ describe.each(['hyperscan', 'javascript'] as const)('labels on the %s engine', (
     expect(spans('cryptogramme 123')).toEqual([]);
     expect(spans(`tarjeta ${PAN}\nvencimiento: 12/27`)).toEqual([`pan ${PAN}`]);
     expect(spans(`tarjeta ${PAN} ${'x'.repeat(170)} vencimiento: 12/27`)).toEqual([`pan ${PAN}`]);
+  });
+
+  it('takes a CVV as long as the card has it: 3 digits for Visa, 4 for Amex', () => {
+    expect(spans(`carte ${PAN} cryptogramme 1234`)).toEqual([`pan ${PAN}`]);
+    expect(spans('Amex 378282246310005 cryptogramme 123')).toEqual(['pan 378282246310005']);
   });
 
   it('needs a label to be a word of its own, or a stem at a word start', () => {
