@@ -104,10 +104,12 @@ function track1Pan(b: Uint8Array, caret: number): { start: number; digits: strin
 export function parseTrack2(b: Uint8Array, sep: number): TrackFinding | undefined {
   const runStart = digitRunStart(b, sep);
   const run = bytesText(b, runStart, sep);
-  // The PAN is the whole digit run, or (EMV tag 57, ISO 8583 LL prefix) a suffix of it.
-  let digits: string | undefined;
-  let brand: CardBrand | undefined;
-  if (run.length <= 19) {
+  // The PAN is the whole digit run, or (EMV tag 57, ISO 8583 LL prefix) a suffix of it. A tag 57
+  // whose length fits the data decides first: in `…31010` `5710` `36844096875744D…` the longest
+  // valid suffix (`571036…`) would take the tag for the PAN.
+  let digits = tag57Pan(b, runStart, sep);
+  let brand = digits ? validPan(digits) : undefined;
+  if (!digits && run.length <= 19) {
     brand = validPan(run);
     if (brand) digits = run;
   }
@@ -139,6 +141,26 @@ export function parseTrack2(b: Uint8Array, sep: number): TrackFinding | undefine
   }
   if ((b[sep]! | 0x20) === 0x64 && !sentinel && ((isAlpha(b[start - 1]) && !tag57) || (isAlpha(b[end]) && !tag57))) return undefined;
   return { type: 'track2', start, end, brand, testCard: isTestCard(digits), confidence: sentinel ? 0.99 : 0.92 };
+}
+
+/**
+ * The PAN of an EMV tag 57 inside the digit run that ends at the separator `sep`: 12-19 digits after
+ * `57` and a length byte that covers the PAN, the separator, YYMM and the service code and does not
+ * run past the digits (and `F` pad) seen after the separator. Not behind a start sentinel.
+ */
+function tag57Pan(b: Uint8Array, runStart: number, sep: number): string | undefined {
+  if (b[runStart - 1] === 0x3b) return undefined; // `;4557 10…`: behind a sentinel the run is the PAN
+  let dataEnd = sep + 1;
+  while (dataEnd < b.length && dataEnd - sep <= TRACK2_MAX && isDigit(b[dataEnd])) dataEnd++;
+  if ((b[dataEnd]! | 0x20) === 0x66) dataEnd++;
+  for (let start = Math.max(runStart, sep - 19); start <= sep - 12; start++) {
+    if (!tag57Before(b, start)) continue;
+    const tagEnd = start + 2 * parseInt(String.fromCharCode(b[start - 2]!, b[start - 1]!), 16);
+    if (tagEnd < sep + 8 || tagEnd > dataEnd) continue;
+    const digits = bytesText(b, start, sep);
+    if (validPan(digits)) return digits;
+  }
+  return undefined;
 }
 
 /** True when EMV tag 57 and its length byte end at `start` (`570F5038…D…`: the letter before the PAN is the length's). */

@@ -1,0 +1,50 @@
+/**
+ * Track 2 equivalent data in EMV tag 57 bounded by the tag's length byte, whatever digits surround
+ * it (red team C1), and the unchanged readings of plain track 2.
+ */
+import { describe, expect, it } from 'vitest';
+import { Detector } from '../../lib/detectors/detector.js';
+import { parseTrack2 } from '../../lib/detectors/track.js';
+
+const engines = ['javascript', 'hyperscan'] as const;
+const brief = (t: ReturnType<typeof parseTrack2>) => (t ? [t.type, t.start, t.end, t.brand] : undefined);
+const track2 = (text: string) => {
+  const b = Buffer.from(text, 'latin1');
+  return brief(parseTrack2(b, text.search(/[=Dd]\d{4}/)));
+};
+
+describe('EMV tag 57 in a hex dump', () => {
+  it.each([
+    // Tag 84's value ends in digits glued to `5710`: the PAN is the tag's value, not the longest valid run.
+    ['ICC data: 8407A0000000031010571036227206271667D27122010000000009F2701809F360200A1', ['track2', 32, 64, 'diners']],
+    // Even nibble count, no pad, the next tag's digits glued after the value.
+    ['5A08411111111111111157134111111111111111D251210100000000000009F2608', ['track2', 24, 62, 'visa']],
+    // Odd nibble count padded with F.
+    ['57134111111111111111D25121010000000000000F9F2608', ['track2', 4, 42, 'visa']],
+    // A length byte with a hex letter (0F: 30 nibbles).
+    ['570F378282246310005D251220100000005F3401', ['track2', 4, 34, 'amex']],
+    // Lower-case hex.
+    ['ICC data: 8407a0000000031010571036227206271667d27122010000000009f27018', ['track2', 32, 64, 'diners']],
+  ])('%s', (text, expected) => {
+    expect(track2(text)).toEqual(expected);
+  });
+
+  it('does not bound the data by a tag 57 whose length cannot hold the PAN, separator, expiry and service code', () => {
+    // 0x08 = 16 nibbles: the data runs on to the `F` of the next tag `9F27`, as for any unbounded track.
+    expect(track2('ICC data: 8407A0000000031010570836227206271667D27122010000000009F2701809F360200A1')).toEqual(['track2', 32, 65, 'diners']);
+  });
+
+  it('reads plain track 2 behind a start sentinel as before', () => {
+    expect(track2(';4111111111111111=25121010000000000?')).toEqual(['track2', 0, 36, 'visa']);
+    expect(track2('t2=;5555555555554444=2512101000?')).toEqual(['track2', 3, 32, 'mastercard']);
+  });
+});
+
+describe.each(engines)('EMV tag 57 on the %s engine', (engine) => {
+  const detector = new Detector({ engine });
+
+  it('reports the tag value as one track 2 finding with the brand of the PAN inside', () => {
+    const text = 'ICC data: 8407A0000000031010571036227206271667D27122010000000009F2701809F360200A1';
+    expect(detector.detect(text).map((f) => [f.type, f.start, f.end, f.brand])).toEqual([['track2', 32, 64, 'diners']]);
+  });
+});
