@@ -14,7 +14,7 @@ const POSITIVE =
 
 /** Keys that name an identifier, a measurement or a time, not a card. */
 const NEGATIVE =
-  /(?:^|_)(?:blk|block|blockid|uid|gid|pid|tid|id|ids|ts|time|timestamp|epoch|date|seq|sequence|offset|inode|ino|port|phone|tel|telephone|mobile|cell|fax|msisdn|imei|imsi|iccid|meid|isbn|issn|ean|upc|gtin|sku|order|orderid|invoice|tracking|trace|traceid|span|spanid|req|request|requestid|session|sessionid|sid|uuid|guid|hash|sha|sha1|sha256|md5|crc|checksum|nonce|build|ver|version|ip|mac|addr|address|size|len|length|bytes|count|total|amount|balance|price|usd|eur|gbp|jpy|inr|cny|aud|cad|chf|rub|brl|container|application|attempt|job|task|app|appattempt|txid|txn|xid|zxid|lsn|pos|position|serial|sn|vin|iban|bic|swift|account_id|user|userid|customer|cust|ref|reference|crc32|msgid|messageid|key|barcode|ticket|shipment|awb|po|rrn|arn|stan|sector|revision|rev|commit|build_id|token|etag|digest|elapsed|duration|latency|batch|shard|partition|receipt|confirmation|bestellnummer|commande|pedido|referencia|reservation|booking)$/;
+  /(?:^|_)(?:blk|block|blockid|uid|gid|pid|tid|id|ids|ts|time|timestamp|epoch|date|seq|sequence|offset|inode|ino|port|phone|tel|telephone|mobile|cell|fax|msisdn|imei|imsi|iccid|meid|isbn|issn|ean|upc|gtin|sku|order|orderid|invoice|tracking|trace|traceid|span|spanid|req|request|requestid|session|sessionid|sid|uuid|guid|hash|sha|sha1|sha256|md5|crc|checksum|nonce|build|ver|version|ip|mac|addr|address|size|len|length|bytes|count|total|amount|balance|price|usd|eur|gbp|jpy|inr|cny|aud|cad|chf|rub|brl|container|application|attempt|job|task|app|appattempt|txid|txn|xid|zxid|lsn|pos|position|serial|sn|vin|iban|bic|swift|account_id|user|userid|customer|cust|ref|reference|crc32|msgid|messageid|key|barcode|ticket|shipment|awb|po|rrn|arn|stan|sector|revision|rev|commit|build_id|token|etag|digest|elapsed|duration|latency|batch|shard|partition|receipt|confirmation|bestellnummer|commande|pedido|referencia|reservation|booking|license|licence|licensekey|imeisv|guild|channel|snowflake|seed|wei|gwei)$/;
 
 /** Card words anywhere in the preceding text (for confidence, not for acceptance). */
 const NEARBY_POSITIVE =
@@ -90,12 +90,13 @@ function classify(raw: string): KeyKind {
   if (parts.some((p) => POSITIVE.test(p)) || POSITIVE.test(joined)) return 'positive';
   // What someone wrote (`user_message`, `customer_input`, `user_prompt`) is text, not an identifier.
   if (parts.length > 1 && CONTENT_PART.has(last!)) return 'neutral';
-  if (NEGATIVE.test(joined) || parts.some((p) => NEGATIVE.test(p))) return 'negative';
+  // A part with a digit suffix names the same thing (`ean13`, `gtin13`, `uid2`, `sha512`).
+  if (NEGATIVE.test(joined) || parts.some((p) => NEGATIVE.test(p) || NEGATIVE.test(p.replace(/\d+$/, '')))) return 'negative';
   return 'neutral';
 }
 
 /** Words that only say "a value follows"; the word before them is the real key. */
-const GENERIC = new Set(['number', 'no', 'num', 'nr', 'nbr', 'id', 'code', 'value', 'is', 'was', 'of', 'token']);
+const GENERIC = new Set(['number', 'no', 'num', 'nr', 'nbr', 'id', 'code', 'value', 'is', 'was', 'of', 'token', 'to', 'set', 'equals']);
 
 const DELIMITERS = new Set([...' \t"\'`:=#>({[,|;_-./\u0000'].map((c) => c.charCodeAt(0)));
 /** Letters that, after a backslash, are an escaped delimiter (`\n`, `\r`, `\t`, `\"`, `\/`). */
@@ -163,6 +164,8 @@ export function leftContext(b: Uint8Array, start: number): LeftContext {
     (before === 0x3a && ipv4Before(b, start - 1)) ||
     before === 0x40 ||
     (before === 0x23 && b[start - 2] === 0x26);
+  // A method call's empty parentheses: the method names the value (`System.nanoTime()=…`, `getUserId()=`).
+  if (b[p - 1] === 0x29 && b[p - 2] === 0x28 && delimiters.length > 0) p -= 2;
   const wordEnd = p;
   // Stop the word at spaces; keep `_`, `-`, `.` inside keys such as card_number or card-no.
   while (p > 0 && wordEnd - p < 32 && (isAlnum(b[p - 1]) || ((b[p - 1] === 0x5f || b[p - 1] === 0x2d) && p - 1 > 0 && isAlnum(b[p - 2])))) p--;
@@ -174,12 +177,18 @@ export function leftContext(b: Uint8Array, start: number): LeftContext {
   // A one-letter abbreviation with a slash is one key: `S/N` (serial number), `P/N` (part number).
   if (word.length === 1 && b[p - 1] === 0x2f && isAlpha(b[p - 2]) && !isAlnum(b[p - 3])) word = String.fromCharCode(b[p - 2]!) + word;
   // A generic word takes its meaning from the word before: "order number", "card no", "transaction id".
-  if (GENERIC.has(word.toLowerCase())) {
-    let q = p;
-    while (q > 0 && p - q < 3 && (b[q - 1] === 0x20 || b[q - 1] === 0x5f || b[q - 1] === 0x2d || b[q - 1] === 0x2e)) q--;
+  // Up to three words back, while the word taken is generic too: "confirmation number is",
+  // "seed set to".
+  let head = word;
+  for (let k = 0, w = p; k < 3 && GENERIC.has(head.toLowerCase()); k++) {
+    let q = w;
+    while (q > 0 && w - q < 3 && (b[q - 1] === 0x20 || b[q - 1] === 0x5f || b[q - 1] === 0x2d || b[q - 1] === 0x2e)) q--;
     const prevEnd = q;
     while (q > 0 && prevEnd - q < 24 && isAlpha(b[q - 1])) q--;
-    if (prevEnd > q && prevEnd < p) word = `${bytesText(b, q, prevEnd)}_${word}`;
+    if (!(prevEnd > q && prevEnd < w)) break;
+    head = bytesText(b, q, prevEnd);
+    word = `${head}_${word}`;
+    w = q;
   }
   const glued = delimiters.length === 0 && wordEnd === start && isAlpha(b[start - 1]);
   // `%B` is the track 1 start sentinel and format code: a card number follows, even when the rest
@@ -189,7 +198,45 @@ export function leftContext(b: Uint8Array, start: number): LeftContext {
   // An HTML or XML tag (`<span>4111…`, `<td>`) and a chat role before what someone typed
   // (`User: 4111…`, `user> …`, `<customer>…`) name no identifier, whatever the word.
   if (kind === 'negative' && (isTagBefore(b, p, wordEnd, delimiters) || (ROLES.has(word.toLowerCase()) && /^(?:: ?|> ?|>)$/.test(delimiters)))) kind = 'neutral';
-  return { glued: glued && !track1, delimiters, word: word.toLowerCase(), kind, phone, currency, marked };
+  const context = { glued: glued && !track1, delimiters, word: word.toLowerCase(), kind, phone, currency, marked };
+  // A later element of a list takes the list's key (`ids: [4539…, 5114…]`, `user_ids=4539…,5114…`),
+  // and SQL's `IN (` takes the column before it (`WHERE user_id IN (4539…, 5114…)`).
+  const listed = word.length === 0 && delimiters.includes(',') ? listStart(b, start) : -1;
+  const sqlIn = word.length === 2 && (word === 'IN' || word === 'in') && delimiters.includes('(') ? p : -1;
+  if (listed >= 0 || sqlIn >= 0) {
+    const key = leftContext(b, listed >= 0 ? listed : sqlIn);
+    if (key.kind !== 'none') return { ...context, word: key.word, kind: key.kind };
+  }
+  return context;
+}
+
+/** List punctuation between elements: a comma, spaces, quotes. */
+function isListPunctuation(c: number | undefined): boolean {
+  return c === 0x2c || c === 0x20 || c === 0x22 || c === 0x27;
+}
+
+/**
+ * Where the first element of a list of numbers starts, when the digits at `start` follow other
+ * elements through a comma: the list opens with `(` or `[`, or every element before is a long
+ * number (12+ digits: a list of ids). -1 otherwise (`qty 2, 4111…`, a CSV row `12345,4111…`).
+ */
+function listStart(b: Uint8Array, start: number): number {
+  let first = start;
+  let long = true;
+  for (let n = 0; n < 64; n++) {
+    let q = first;
+    let comma = false;
+    while (q > 0 && first - q < 4 && isListPunctuation(b[q - 1])) if (b[--q] === 0x2c) comma = true;
+    if (!comma || !isDigit(b[q - 1])) break;
+    const end = q;
+    while (q > 0 && isDigit(b[q - 1])) q--;
+    if (end - q < 12) long = false;
+    first = q;
+  }
+  if (first === start) return -1;
+  let q = first;
+  while (q > 0 && first - q < 2 && (b[q - 1] === 0x22 || b[q - 1] === 0x27 || b[q - 1] === 0x20)) q--;
+  return b[q - 1] === 0x28 || b[q - 1] === 0x5b || long ? first : -1;
 }
 
 /** HTML elements that only lay text out: their names say nothing about the number inside. */
