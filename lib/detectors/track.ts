@@ -9,7 +9,7 @@
  */
 import { brandOf } from './iin.js';
 import { isTestCard, luhn } from './luhn.js';
-import { bytesText, digitRunStart, isAlpha, isDigit } from './text.js';
+import { bytesText, digitRunStart, digitsOf, isAlpha, isDigit } from './text.js';
 import type { CardBrand } from './types.js';
 
 export interface TrackFinding {
@@ -141,6 +141,42 @@ export function parseTrack2(b: Uint8Array, sep: number): TrackFinding | undefine
   }
   if ((b[sep]! | 0x20) === 0x64 && !sentinel && ((isAlpha(b[start - 1]) && !tag57) || (isAlpha(b[end]) && !tag57))) return undefined;
   return { type: 'track2', start, end, brand, testCard: isTestCard(digits), confidence: sentinel ? 0.99 : 0.92 };
+}
+
+/**
+ * Track 2 typed or printed with spaces around its fields, inside both sentinels: `; 4111111111111111
+ * = 2512 101 0000?`. `[panStart, panEnd)` is a card window (the PAN, digits or groups) followed by a
+ * space. Only between `;` and `?`: without them `PAN = 2512` is any assignment. The finding is the
+ * data between the sentinels, PAN to the last digit.
+ *
+ * @example
+ * parseSpacedTrack2(Buffer.from('; 4111111111111111 = 2512 101 0000?'), 2, 18) // track2 [2, 34)
+ */
+export function parseSpacedTrack2(b: Uint8Array, panStart: number, panEnd: number): TrackFinding | undefined {
+  // The start sentinel first: this runs for every card window followed by a space.
+  let p = panStart - 1;
+  while (p > 0 && b[p] === 0x20 && panStart - p <= 2) p--;
+  if (b[p] !== 0x3b) return undefined;
+  p = panEnd;
+  while (b[p] === 0x20 && p - panEnd < 2) p++;
+  if (b[p] !== 0x3d) return undefined;
+  p++;
+  while (b[p] === 0x20 && p - panEnd < 4) p++;
+  if (!isDigit(b[p]) || !isDigit(b[p + 1]) || !validMonth(b, p + 2)) return undefined;
+  const digits = digitsOf(b, panStart, panEnd);
+  const brand = validPan(digits);
+  if (!brand) return undefined;
+  // Service code and discretionary data: digits, spaces between them, then the end sentinel.
+  let end = p + 4;
+  let count = digits.length + 5;
+  for (p = end; p < b.length && count <= TRACK2_MAX; p++) {
+    if (isDigit(b[p])) {
+      count++;
+      end = p + 1;
+    } else if (b[p] !== 0x20 || b[p + 1] === 0x20) break;
+  }
+  if (b[p] !== 0x3f || count > TRACK2_MAX) return undefined;
+  return { type: 'track2', start: panStart, end, brand, testCard: isTestCard(digits), confidence: 0.95 };
 }
 
 /**

@@ -1,10 +1,11 @@
 /**
  * Track 2 equivalent data in EMV tag 57 bounded by the tag's length byte, whatever digits surround
- * it (red team C1), and the unchanged readings of plain track 2.
+ * it (red team C1), the unchanged readings of plain track 2, and track 2 with spaces around its
+ * fields between both sentinels (adversarial f5).
  */
 import { describe, expect, it } from 'vitest';
 import { Detector } from '../../lib/detectors/detector.js';
-import { parseTrack2 } from '../../lib/detectors/track.js';
+import { parseSpacedTrack2, parseTrack2 } from '../../lib/detectors/track.js';
 
 const engines = ['javascript', 'hyperscan'] as const;
 const brief = (t: ReturnType<typeof parseTrack2>) => (t ? [t.type, t.start, t.end, t.brand] : undefined);
@@ -46,5 +47,35 @@ describe.each(engines)('EMV tag 57 on the %s engine', (engine) => {
   it('reports the tag value as one track 2 finding with the brand of the PAN inside', () => {
     const text = 'ICC data: 8407A0000000031010571036227206271667D27122010000000009F2701809F360200A1';
     expect(detector.detect(text).map((f) => [f.type, f.start, f.end, f.brand])).toEqual([['track2', 32, 64, 'diners']]);
+  });
+});
+
+describe('track 2 with spaces around its fields', () => {
+  // The card window is the PAN (digits or groups) right before the space.
+  const spaced = (text: string, pan: string) => {
+    const start = text.indexOf(pan);
+    const t = parseSpacedTrack2(Buffer.from(text, 'latin1'), start, start + pan.length);
+    return t ? [t.type, t.start, t.end, t.brand, t.testCard] : undefined;
+  };
+
+  it.each([
+    ['; 4111111111111111 = 2512 101 0000?', '4111111111111111', ['track2', 2, 34, 'visa', true]],
+    [';4111111111111111 =2512101000?', '4111111111111111', ['track2', 1, 29, 'visa', true]],
+    ['swipe: ; 5555 5555 5555 4444 = 2706 201 00000 ? ok', '5555 5555 5555 4444', ['track2', 9, 45, 'mastercard', true]],
+    ['; 378282246310005 = 2612?', '378282246310005', ['track2', 2, 24, 'amex', true]],
+  ])('%s', (text, pan, expected) => {
+    expect(spaced(text, pan)).toEqual(expected);
+  });
+
+  it.each([
+    ['without the start sentinel', 'card 4111111111111111 = 2512 101 0000?', '4111111111111111'],
+    ['without the end sentinel', '; 4111111111111111 = 2512 101 0000 end', '4111111111111111'],
+    ['with a month that is not one', '; 4111111111111111 = 2513 101 0000?', '4111111111111111'],
+    ['with a PAN failing Luhn', '; 4111111111111112 = 2512 101 0000?', '4111111111111112'],
+    ['with a word inside the data', '; 4111111111111111 = 2512 101 x 0000?', '4111111111111111'],
+    ['longer than a track 2', '; 4111111111111111 = 2512 101 0000 0000 0000 0000 0000?', '4111111111111111'],
+    ['with a gap of two spaces', '; 4111111111111111 = 2512  101?', '4111111111111111'],
+  ])('is not read %s', (_why, text, pan) => {
+    expect(spaced(text, pan)).toBeUndefined();
   });
 });
