@@ -296,6 +296,84 @@ export function cardWordsBefore(b: Uint8Array, start: number, span = 48): boolea
   return NEARBY_POSITIVE.test(asciiLower(b, from, start));
 }
 
+/**
+ * Words before a number in prose that say it is something else: a parcel's tracking number after a
+ * carrier, a bank account after its routing or sort code, a term of a number sequence. Non-ASCII
+ * letters read as \u0080 (asciiLower).
+ */
+const OTHER_NUMBER_WORDS = /\b(?:fedex|ups|usps|dhl|tracking|routing|aba|sort code|bsb|ifsc|fibonacci|factorial)\b/;
+
+/**
+ * Words that introduce a phone number (`call me`, `WhatsApp`, Spanish `llámame`, Portuguese `ligue`):
+ * they decide only for numbers of at most 15 digits, the longest an E.164 phone number can be; a
+ * 16-digit card after them stays a card.
+ */
+const PHONE_WORDS =
+  /\b(?:call me|call us|text me|phone|tel|whatsapp|wa\.me|sms|ll(?:a|\u0080\u0080)ma(?:me|nos|r)|marca(?:r|me)?|ligue|ligar|celular|m(?:o|\u0080\u0080)vil|handy)\b/;
+
+/** True when words before `start` on its line (48 bytes) say the `digits`-long number is no card. */
+export function otherNumberWordsBefore(b: Uint8Array, start: number, digits: number): boolean {
+  let from = start;
+  while (from > 0 && start - from < 48 && b[from - 1] !== 0x0a) from--;
+  const text = asciiLower(b, from, start);
+  return OTHER_NUMBER_WORDS.test(text) || (digits <= 15 && PHONE_WORDS.test(text));
+}
+
+/**
+ * The kind of the CSV header over the field `b[start..end)` (`sku,ean13,qty` over `MUG-01,4100…,12`):
+ * the field is delimited by `,`, `;` or a tab, and the line before, or else the first line of the
+ * input, has as many fields and a word at the field's column. 'none' when there is no such header.
+ */
+export function csvColumnKind(b: Uint8Array, start: number, end: number): KeyKind {
+  const after = b[end];
+  const lineEnd = end >= b.length || after === 0x0a || after === 0x0d;
+  const sep = lineEnd ? b[start - 1] : after;
+  if (sep !== 0x2c && sep !== 0x3b && sep !== 0x09) return 'none';
+  if (!(b[start - 1] === sep || start === 0 || b[start - 1] === 0x0a)) return 'none';
+  let line = start;
+  let column = 0;
+  while (line > 0 && b[line - 1] !== 0x0a) {
+    if (start - --line > 1024) return 'none';
+    if (b[line] === sep) column++;
+  }
+  let fields = column + 1;
+  for (let p = end; p < b.length && b[p] !== 0x0a && b[p] !== 0x0d; p++) if (b[p] === sep && ++fields > 256) return 'none';
+  if (line === 0) return 'none';
+  let previous = line - 1;
+  if (b[previous - 1] === 0x0d) previous--;
+  let kind = headerKind(b, lineStartAt(b, previous), sep, column, fields);
+  if (kind === 'none' && lineStartAt(b, previous) > 0) kind = headerKind(b, 0, sep, column, fields);
+  return kind;
+}
+
+function lineStartAt(b: Uint8Array, p: number): number {
+  let q = p;
+  while (q > 0 && b[q - 1] !== 0x0a && p - q < 1024) q--;
+  return q;
+}
+
+/** The kind of the header line at `line`'s field `column` when it has `fields` fields and that field starts with a letter. */
+function headerKind(b: Uint8Array, line: number, sep: number, column: number, fields: number): KeyKind {
+  let from = -1;
+  let to = -1;
+  let n = 0;
+  let p = line;
+  for (; p < b.length && b[p] !== 0x0a && b[p] !== 0x0d && p - line < 4096; p++) {
+    if (b[p] !== sep) continue;
+    if (n === column) to = p;
+    n++;
+    if (n === column) from = p + 1;
+  }
+  if (column === 0) from = line;
+  if (to < 0) to = p;
+  if (n + 1 !== fields || from < 0) return 'none';
+  if (b[from] === 0x22 && b[to - 1] === 0x22) {
+    from++;
+    to--;
+  }
+  return isAlpha(b[from]) ? classifyKey(bytesText(b, from, to)) : 'none';
+}
+
 /** True when the digits are followed by another digit group through `.`/`:` (versions, times). */
 export function digitAttachedAfter(b: Uint8Array, end: number): boolean {
   const next = b[end];

@@ -19,12 +19,12 @@
  * reports every window except those after an identifier key, which it reports at low confidence.
  */
 import { MAX_GAP, MAX_PAN_DIGITS, MIN_PAN_DIGITS } from '../engine/card-windows.js';
-import { cardWordsBefore, classifyKey, gluedHexTail, leftContext, rightContext, unitAfter, type LeftContext } from './context.js';
+import { cardWordsBefore, classifyKey, csvColumnKind, gluedHexTail, leftContext, otherNumberWordsBefore, rightContext, unitAfter, type LeftContext } from './context.js';
 import { expiryAfterPan, expiryAtTrigger } from './expiry.js';
 import { brandOf } from './iin.js';
 import { isTestCard, luhn } from './luhn.js';
 import { keepBest } from './overlaps.js';
-import { bytesText, codePointAt, isAlnum, isAlpha, isDigit, isSeparator, prevStart } from './text.js';
+import { asciiLower, bytesText, codePointAt, isAlnum, isAlpha, isDigit, isHex, isSeparator, prevStart } from './text.js';
 import type { CardBrand, Sensitivity } from './types.js';
 
 /** A confirmed PAN, offsets in the scanned bytes (or in a normalised region's bytes). */
@@ -317,14 +317,23 @@ export function judgeWindow(
   // A bare number in square brackets opening a line, then more text, is a log prefix field (a
   // thread, request or message id: `[127059731100347] INFO start`). A JSON array (`[4111…]`) is not.
   const bracketField = !positive && wholeRun && isLogPrefixField(cb, toContext(start, 'start'), toContext(end, 'end'));
+  // What ops tools print (a metric sample, a file size, a wei amount) and numbers that prose says
+  // are something else (a phone, a parcel, a bank account): only without card words before.
+  const otherNumber =
+    !positive &&
+    (opsMeasurement(cb, toContext(start, 'start'), toContext(end, 'end')) ||
+      (left.word === 'value' && ethereumAddressOnLine(cb, toContext(start, 'start'))) ||
+      csvColumnKind(cb, toContext(start, 'start'), toContext(end, 'end')) === 'negative' ||
+      (!(near ??= cardWordsBefore(cb, toContext(start, 'start'))) &&
+        (otherNumberWordsBefore(cb, toContext(start, 'start'), shape.digits.length) || isMobileWithoutPlus(shape.digits))));
 
   let confidence = positive ? 0.97 : printed ? 0.8 : 0.7;
   if (sensitivity === 'restricted') {
     if (!positive && (near ??= cardWordsBefore(cb, toContext(start, 'start')))) confidence = 0.9;
-    const weak = identifierKey || gluedWord || attachedToken || bracketField || phoneOrAmount || slice || wrappedSlice || unevenSplit;
+    const weak = identifierKey || gluedWord || attachedToken || bracketField || otherNumber || phoneOrAmount || slice || wrappedSlice || unevenSplit;
     return candidate(start, end, shape.digits, brand, weak ? 0.35 : confidence, evasion, wholeRun, printed);
   }
-  if (sensitivity === 'standard' && (gluedWord || attachedToken || bracketField)) return undefined;
+  if (otherNumber || (sensitivity === 'standard' && (gluedWord || attachedToken || bracketField))) return undefined;
   if (sensitivity === 'high') {
     if (left.glued && !positive && classifyKey(left.word) !== 'neutral') return undefined;
     if (slice && !printed) return undefined;
@@ -346,6 +355,87 @@ function identifier(left: LeftContext, b: Uint8Array, end: number): boolean {
 /** A phone prefix, a currency sign, or punctuation that makes the digits part of something else (not after a card key). */
 function foreign(left: LeftContext): boolean {
   return left.phone || left.currency || (left.marked && left.kind !== 'positive');
+}
+
+/**
+ * A mobile number in international form without its `+`, which overlaps Maestro's historic 56-58
+ * block at 12 digits: Colombia (`57` then a mobile `3…`, 10 national digits) and Venezuela (`58` then
+ * `4…`). Twelve-digit Maestro cards are rare; these phones are common in chat and CRM logs.
+ */
+function isMobileWithoutPlus(digits: string): boolean {
+  return digits.length === 12 && digits.charCodeAt(0) === 0x35 && ((digits.charCodeAt(1) === 0x37 && digits.charCodeAt(2) === 0x33) || (digits.charCodeAt(1) === 0x38 && digits.charCodeAt(2) === 0x34));
+}
+
+/** Where the line holding `p` starts, or -1 when that is more than `max` bytes back. */
+function lineStartBefore(b: Uint8Array, p: number, max: number): number {
+  let q = p;
+  while (q > 0 && b[q - 1] !== 0x0a && b[q - 1] !== 0x0d) if (p - --q > max) return -1;
+  return q;
+}
+
+const MONTHS = new Set(['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec']);
+
+/**
+ * True when `b[start..end)` is a value that ops tools print as a measurement (sizes of 13-19 digits
+ * are petabytes, counters and byte totals run that high):
+ * - a Prometheus sample, `name{labels} value` then the line's end or a timestamp;
+ * - a column of an `ls -l` line (it starts with a file mode) right before the date
+ *   (`-rw-r--r-- 1 pg pg 4160… Nov 28 03:12 base.tar.gz`);
+ * - `du`'s size opening a line, then a tab and a path (`4634…\t/var/lib/mysql`);
+ * - a column of a `df` line after its device (`/dev/sda1 4113… 120000000000`).
+ */
+function opsMeasurement(b: Uint8Array, start: number, end: number): boolean {
+  const before = b[start - 1];
+  if (before === 0x20 && b[start - 2] === 0x7d) return isMetricLabels(b, start - 2) && (end >= b.length || b[end] === 0x0a || b[end] === 0x0d || (b[end] === 0x20 && isDigit(b[end + 1])));
+  if (before !== 0x20 && before !== 0x09) return (start === 0 || before === 0x0a) && b[end] === 0x09 && (b[end + 1] === 0x2f || b[end + 1] === 0x2e);
+  const line = lineStartBefore(b, start, 256);
+  if (line < 0) return false;
+  if (isFileMode(b, line)) return b[end] === 0x20 && MONTHS.has(asciiLower(b, end + 1, end + 4)) && b[end + 4] === 0x20;
+  if (b[line] !== 0x2f || asciiLower(b, line, line + 5) !== '/dev/') return false;
+  let p = line + 5;
+  while (p < start && b[p]! > 0x20) p++;
+  while (p < start && (b[p] === 0x20 || b[p] === 0x09 || isDigit(b[p]))) p++;
+  return p === start;
+}
+
+/** True when the `}` at `close` ends a metric's label set after its name at a line start (`name{a="b"}`), the name no card word. */
+function isMetricLabels(b: Uint8Array, close: number): boolean {
+  let p = close;
+  while (p > 0 && close - p < 512 && b[p - 1] !== 0x7b && b[p - 1] !== 0x0a) p--;
+  if (b[p - 1] !== 0x7b) return false;
+  const nameEnd = p - 1;
+  let q = nameEnd;
+  while (q > 0 && (isAlnum(b[q - 1]) || b[q - 1] === 0x5f || b[q - 1] === 0x3a)) q--;
+  // A metric named after cards (`card_number{…}`) says what its value is.
+  return q < nameEnd && !isDigit(b[q]) && (q === 0 || b[q - 1] === 0x0a || b[q - 1] === 0x0d) && classifyKey(bytesText(b, q, nameEnd)) !== 'positive';
+}
+
+/** `ls -l`'s file mode at `p`: a type letter, nine permission letters, then a space or an ACL/xattr mark. */
+function isFileMode(b: Uint8Array, p: number): boolean {
+  if (!FILE_TYPES.has(b[p]!)) return false;
+  for (let k = 1; k <= 9; k++) if (!PERMISSIONS.has(b[p + k]!)) return false;
+  const next = b[p + 10];
+  return next === 0x20 || next === 0x2e || next === 0x2b || next === 0x40;
+}
+
+const FILE_TYPES = new Set([...'-dlcbps'].map((c) => c.charCodeAt(0)));
+const PERMISSIONS = new Set([...'rwxsStT-'].map((c) => c.charCodeAt(0)));
+
+/**
+ * True when an Ethereum address (`0x` then 40 hex digits) is on the line of `start`: the `value` of a
+ * transaction (`{"to":"0x9f8e…","value":"4809…"}`) is an amount in wei, 18 decimals, often 19 digits.
+ */
+function ethereumAddressOnLine(b: Uint8Array, start: number): boolean {
+  let p = start;
+  while (p > 0 && start - p < 256 && b[p - 1] !== 0x0a) p--;
+  const to = Math.min(b.length, start + 256);
+  for (; p + 42 <= to; p++) {
+    if (b[p] !== 0x30 || (b[p + 1]! | 0x20) !== 0x78 || isHex(b[p - 1])) continue;
+    let n = 0;
+    while (n < 41 && isHex(b[p + 2 + n])) n++;
+    if (n === 40) return true;
+  }
+  return false;
 }
 
 /** True when `b[start..end)` is bracketed at the start of a line and a space follows: `[1270…] INFO`. */

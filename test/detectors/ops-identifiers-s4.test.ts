@@ -85,3 +85,78 @@ describe.each(['hyperscan', 'javascript'] as const)('ops output and identifiers 
     expect(pans(`System.nanoTime()=${VISA}`, 'restricted')).toEqual(['visa 18-34']);
   });
 });
+
+describe.each(['hyperscan', 'javascript'] as const)('measurements and prose on the %s engine', (engine) => {
+  const detectors = new Map<Sensitivity, Detector>();
+  const pans = (text: string, sensitivity: Sensitivity = 'standard'): string[] => {
+    let d = detectors.get(sensitivity);
+    if (!d) detectors.set(sensitivity, (d = new Detector({ engine, sensitivity })));
+    return d
+      .detect(text)
+      .filter((f) => f.type === 'pan')
+      .map((f) => `${f.brand} ${f.start}-${f.end}`);
+  };
+  const VISA13 = '4222222222222';
+
+  describe('values ops tools print', () => {
+    it.each([
+      [`node_network_receive_bytes_total{device="eth0"} ${VISA13}`, []],
+      [`node_filesystem_size_bytes{fstype="ext4",mountpoint="/"} ${VISA} 1700000000000`, []],
+      [`-rw-r--r-- 1 postgres postgres ${VISA13} Nov 28 03:12 base.tar.gz`, []],
+      [`drwxr-xr-x. 2 root root ${VISA} Jan  3 2024 data`, []],
+      [`${VISA13}\t/var/lib/mysql`, []],
+      [`Filesystem 1B-blocks Used\n/dev/sda1 ${VISA13} 120000000000`, []],
+      [`{"to":"0x9f8e7d6c5b4a39281706f5e4d3c2b1a098765432","value":"${VISA}","gas":"21000"}`, []],
+      // Near misses: a JSON object before, a card-named metric, a tab then a word, a path that is no
+      // device, a value with no Ethereum address, an ls line whose number is not before the date.
+      [`{"a":1} ${VISA}`, ['visa 8-24']],
+      [`card_number{a="b"} ${VISA}`, ['visa 19-35']],
+      [`${VISA}\tvisa`, ['visa 0-16']],
+      [`/home/x ${VISA}`, ['visa 8-24']],
+      [`{"value":"${VISA}"}`, ['visa 10-26']],
+      [`-rw-r--r-- 1 u g 12 Nov 28 03:12 ${VISA}`, ['visa 33-49']],
+    ])('%s', (text, expected) => {
+      expect(pans(text)).toEqual(expected);
+    });
+  });
+
+  describe('CSV columns take their header', () => {
+    it.each([
+      ['sku,ean13,qty\nMUG-01,4100399917081,12\n', []],
+      [`order_id;name\n${VISA};bob`, []],
+      [`ean13,qty\n1,2\n3,4\n${VISA13},5`, []],
+      // A card column, a neutral header, a row whose field count differs from the header's.
+      [`id,card_number,exp\n1,${VISA},12/27`, ['visa 21-37']],
+      [`a,b\n1,2\n3,${VISA}`, ['visa 10-26']],
+      [`ean13,qty\n${VISA13},5,6`, ['visa 10-23']],
+    ])('%s', (text, expected) => {
+      expect(pans(text)).toEqual(expected);
+    });
+  });
+
+  describe('prose that names another number', () => {
+    it.each([
+      ['Llámame al 573429730449 por favor', []],
+      ['WhatsApp 584121234567', []],
+      [`Call me at ${VISA13}`, []],
+      ['FedEx Ground 378282246310005', []],
+      [`Routing: 021000021 Account: ${VISA}`, []],
+      [`The 30th Fibonacci-like term is ${MC}.`, []],
+      // A 16-digit number is longer than any phone number; card words win; a bare 12-digit Maestro
+      // with another country code stays a card; an account number without a routing number too.
+      [`Call me at ${VISA}`, ['visa 11-27']],
+      [`call me, card ${VISA13}`, ['visa 14-27']],
+      ['card 573429730449', ['maestro 5-17']],
+      ['571234567899', ['maestro 0-12']],
+      [`account number ${VISA}`, ['visa 15-31']],
+    ])('%s', (text, expected) => {
+      expect(pans(text)).toEqual(expected);
+    });
+  });
+
+  it('reports them at restricted sensitivity at low confidence only', () => {
+    const d = new Detector({ engine, sensitivity: 'restricted' });
+    const found = d.detect(`-rw-r--r-- 1 postgres postgres ${VISA13} Nov 28 03:12 base.tar.gz`).filter((f) => f.type === 'pan');
+    expect(found.map((f) => [f.start, f.end, f.confidence])).toEqual([[31, 44, 0.35]]);
+  });
+});
