@@ -16,7 +16,8 @@ import { asciiLower, decodeAt, isAlnum, isAlpha, isDigit, prevStart } from './te
 const CARD_TALK = /card|ending|ends in|last ?(?:4|four)|visa|mastercard|amex|discover|account|acct|\bcc\b|\bpan\b/;
 /** Words right before a masked number that name another identifier: software keys, Aadhaar, IMEI, ICCID, orders, phones. */
 const OTHER_ID = /(?:(?:license|licence|product|activation|serial|registration)[ _-]?(?:key|code|number|no)?|aadhaa?r(?: (?:no|number|card))?|imei|iccid|imsi|msisdn|order(?: (?:no|number|id))?|tel|phone|mobile|ssn)\W*$/;
-const MASKS = new Set(MASK_CODE_POINTS);
+/** The trigger masks, and `_` (`411111______1111`, a form's blanks), which is no trigger: runs of it fill logs. */
+const MASKS = new Set([...MASK_CODE_POINTS, 0x5f]);
 const JOINERS = new Set([0x20, 0x2d, 0x2e]);
 
 const OTHER = 0;
@@ -75,7 +76,7 @@ export function maskedPanAround(b: Uint8Array, at: number): RawFinding | undefin
     const len = cl & 7;
     if (c === DIGIT || c === MASK) {
       if (++count > 19) return undefined;
-      layout += c === DIGIT ? 'd' : 'm';
+      layout += c === DIGIT ? 'd' : b[i] === 0x5f ? 'u' : 'm';
       i += len;
       end = i;
     } else if (c === JOINER && (kindAt(b, i + len) === DIGIT || kindAt(b, i + len) === MASK) && !layout.endsWith('s')) {
@@ -87,7 +88,10 @@ export function maskedPanAround(b: Uint8Array, at: number): RawFinding | undefin
   // Not glued to a word or a longer number, and not a masked phone number (`+44 **** ***5454`).
   if (isAlnum(b[end]) || (start > 0 && isAlnum(b[start - 1]) && !isMaskLetter(b[start - 1]))) return undefined;
   if (b[start - 1] === 0x2b) return undefined;
-  const compact = layout.replace(/s/g, '');
+  // `_` masks only after issuer digits (`411111______1111`): a rule of underscores then a number
+  // (`CHANGELOG ____________ 2019`, a form's blank line) is no card.
+  if (layout.includes('u') && !/^d{4}/.test(layout.replace(/s/g, ''))) return undefined;
+  const compact = layout.replace(/s/g, '').replace(/u/g, 'm');
   // The short form (`****1111`) is a masked PAN only where the text talks about a card.
   if (/^m{4,11}d{4}$/.test(compact) && compact.length < 12) {
     return CARD_TALK.test(asciiLower(b, Math.max(0, start - 40), start)) ? raw('masked_pan', start, end, 0.8, { masked: true }) : undefined;
