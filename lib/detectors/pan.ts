@@ -382,10 +382,14 @@ const MONTHS = new Set(['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 
  * - a column of an `ls -l` line (it starts with a file mode) right before the date
  *   (`-rw-r--r-- 1 pg pg 4160… Nov 28 03:12 base.tar.gz`);
  * - `du`'s size opening a line, then a tab and a path (`4634…\t/var/lib/mysql`);
- * - a column of a `df` line after its device (`/dev/sda1 4113… 120000000000`).
+ * - a column of a `df` line after its device (`/dev/sda1 4113… 120000000000`);
+ * - the response size of an access log line (Apache/nginx common and combined formats: the request
+ *   line in quotes, the status, then `%b`): `"GET / HTTP/1.1" 200 4111…`. The format defines the
+ *   field; card data leaks in the request line or the referrer, which stay read.
  */
 function opsMeasurement(b: Uint8Array, start: number, end: number): boolean {
   const before = b[start - 1];
+  if (before === 0x20 && isDigit(b[start - 2]) && isDigit(b[start - 3]) && isDigit(b[start - 4]) && b[start - 5] === 0x20) return isRequestLineBefore(b, start - 6);
   if (before === 0x20 && b[start - 2] === 0x7d) return isMetricLabels(b, start - 2) && (end >= b.length || b[end] === 0x0a || b[end] === 0x0d || (b[end] === 0x20 && isDigit(b[end + 1])));
   if (before !== 0x20 && before !== 0x09) return (start === 0 || before === 0x0a) && b[end] === 0x09 && (b[end + 1] === 0x2f || b[end + 1] === 0x2e);
   const line = lineStartBefore(b, start, 256);
@@ -396,6 +400,14 @@ function opsMeasurement(b: Uint8Array, start: number, end: number): boolean {
   while (p < start && b[p]! > 0x20) p++;
   while (p < start && (b[p] === 0x20 || b[p] === 0x09 || isDigit(b[p]))) p++;
   return p === start;
+}
+
+/** True when the `"` at `quote` closes an HTTP request line (`… HTTP/1.1"`, `… HTTP/2"`). */
+function isRequestLineBefore(b: Uint8Array, quote: number): boolean {
+  if (b[quote] !== 0x22) return false;
+  let p = quote;
+  while (p > 0 && quote - p < 4 && (isDigit(b[p - 1]) || b[p - 1] === 0x2e)) p--;
+  return p < quote && asciiLower(b, p - 6, p) === ' http/';
 }
 
 /** True when the `}` at `close` ends a metric's label set after its name at a line start (`name{a="b"}`), the name no card word. */

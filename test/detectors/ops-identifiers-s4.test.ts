@@ -107,8 +107,13 @@ describe.each(['hyperscan', 'javascript'] as const)('measurements and prose on t
       [`${VISA13}\t/var/lib/mysql`, []],
       [`Filesystem 1B-blocks Used\n/dev/sda1 ${VISA13} 120000000000`, []],
       [`{"to":"0x9f8e7d6c5b4a39281706f5e4d3c2b1a098765432","value":"${VISA}","gas":"21000"}`, []],
-      // Near misses: a JSON object before, a card-named metric, a tab then a word, a path that is no
+      [`"GET / HTTP/1.1" 200 ${VISA}`, []],
+      [`10.0.0.1 - - [28/Nov/2026:10:00:00 +0000] "POST /pay HTTP/2" 201 ${VISA} "-" "curl/8"`, []],
+      // Near misses: a card in the request line, a status without a request line before it,
+      // a JSON object before, a card-named metric, a tab then a word, a path that is no
       // device, a value with no Ethereum address, an ls line whose number is not before the date.
+      [`"GET /c/${VISA} HTTP/1.1" 200 512`, ['visa 8-24']],
+      [`status 200 ${VISA}`, ['visa 11-27']],
       [`{"a":1} ${VISA}`, ['visa 8-24']],
       [`card_number{a="b"} ${VISA}`, ['visa 19-35']],
       [`${VISA}\tvisa`, ['visa 0-16']],
