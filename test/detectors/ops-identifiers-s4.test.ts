@@ -67,6 +67,7 @@ describe.each(['hyperscan', 'javascript'] as const)('ops output and identifiers 
     it.each([
       ['License: 4111-1111-1111-1111', []],
       ['license key 4111 1111 1111 1111', []],
+      ['Activation code: 4111-1111-1111-1111', []],
       [`imeisv=${VISA} tac ok`, []],
       [`guild ${VISA} ready`, []],
       ['{"gtin13":"4222222222222"}', []],
