@@ -7,7 +7,9 @@
  *   `…9F0206000000001000 5A08 4111111111111111 5F2403…` (written without spaces), or as spaced hex
  *   bytes `5A 08 41 11 11 11 11 11 11 11`.
  * - ISO 8583 field 2 (primary account number, LLVAR): two length digits glued to the PAN after a
- *   field label: `DE2=164111111111111111`, `field 2: 16…`, `F002: 16…`, `[002] 16…`.
+ *   field label: `DE2=164111111111111111`, `field 2: 16…`, `F002: 16…`, `[002] 16…`; or the same
+ *   as the hex of its ASCII digits (`DE2: 3136 3431…` without the space).
+ * - A PAN as the hex of its ASCII digits behind a PAN key: `pan_hex=34313131…`.
  *
  * Both return a PAN finding for the digits only (the tag, length and padding are not card data).
  * The PAN must pass Luhn and the issuer table, like every PAN.
@@ -82,12 +84,56 @@ const FIELD2_LABEL = /(?:(?:^|[^a-z0-9])(?:de|f|fld|field|p|bit)[ _-]?0{0,2}2|\[
  */
 export function iso8583Field2Pan(b: Uint8Array, at: number): RawFinding | undefined {
   if (!isDigit(b[at]) || !isDigit(b[at + 1]) || isDigit(b[at - 1])) return undefined;
+  const label = (): boolean => FIELD2_LABEL.test(bytesText(b, Math.max(0, at - 16), at));
+  // The value as the hex of its ASCII digits (`DE2: 3136 3431…`): the length `16` as `3136`, then the PAN.
+  if (b[at] === 0x33 && hexAsciiDigit(b, at + 2) >= 0) {
+    const hex = hexAsciiRun(b, at);
+    if (!hex || !label()) return undefined;
+    const n = Number(hex.digits.slice(0, 2));
+    return hex.digits.length === n + 2 ? panFinding(hex.digits.slice(2), at + 4, hex.end, 0.9) : panFinding(hex.digits, at, hex.end, 0.9);
+  }
   const n = (b[at]! - 0x30) * 10 + (b[at + 1]! - 0x30);
   if (n < 12 || n > 19) return undefined;
   let end = at + 2;
   while (isDigit(b[end])) end++;
-  if (end - at - 2 !== n || isAlnum(b[end])) return undefined;
-  const label = bytesText(b, Math.max(0, at - 16), at);
-  if (!FIELD2_LABEL.test(label)) return undefined;
+  if (end - at - 2 !== n || isAlnum(b[end]) || !label()) return undefined;
   return panFinding(bytesText(b, at + 2, end), at + 2, end, 0.95);
+}
+
+/** The digit that the hex-ASCII pair at `i` stands for (`34` is `4`), or -1. */
+function hexAsciiDigit(b: Uint8Array, i: number): number {
+  return b[i] === 0x33 && isDigit(b[i + 1]) ? b[i + 1]! - 0x30 : -1;
+}
+
+/**
+ * The hex-ASCII digit pairs from `at` to the end of the hex run (at most 21 digits: a PAN and its
+ * length). Undefined when more hex follows: then the pairs are part of a longer hex string (a hash,
+ * a key), where `3X` pairs are common, not a value of their own.
+ */
+function hexAsciiRun(b: Uint8Array, at: number): { digits: string; end: number } | undefined {
+  let digits = '';
+  let end = at;
+  while (hexAsciiDigit(b, end) >= 0 && digits.length <= 21) {
+    digits += String.fromCharCode(b[end + 1]!);
+    end += 2;
+  }
+  return isAlnum(b[end]) ? undefined : { digits, end };
+}
+
+/** PAN keys right before a value: `pan=`, `pan_hex: `, `"cardNumber":"`, `card_no=`, `primary_account_number=`. */
+const PAN_KEY = /(?:^|[^a-z0-9])(?:pan|primary[ _-]?account[ _-]?number|card[ _-]?(?:number|num|no)|cc[ _-]?(?:number|num))(?:[ _-]?(?:hex|ascii))?["']?[ \t]*[:=][ \t]*["']?$/i;
+
+/**
+ * A PAN written as the hex of its ASCII digits (`pan_hex=34313131…`: each digit as `3X`) whose
+ * first pair is at `at`, behind a PAN key only: bare hex is full of `3X` pairs (hashes, UUIDs), so
+ * without the key no run of them is a card. The finding is the whole hex value.
+ *
+ * @example
+ * keyedHexAsciiPan(Buffer.from('pan_hex=34313131313131313131313131313131'), 8) // pan [8, 40), visa
+ */
+export function keyedHexAsciiPan(b: Uint8Array, at: number): RawFinding | undefined {
+  if (hexAsciiDigit(b, at) < 0 || isAlnum(b[at - 1])) return undefined;
+  const hex = hexAsciiRun(b, at);
+  if (!hex || !PAN_KEY.test(bytesText(b, Math.max(0, at - 32), at))) return undefined;
+  return panFinding(hex.digits, at, hex.end, 0.9);
 }
