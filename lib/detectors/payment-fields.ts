@@ -137,3 +137,18 @@ export function keyedHexAsciiPan(b: Uint8Array, at: number): RawFinding | undefi
   if (!hex || !PAN_KEY.test(bytesText(b, Math.max(0, at - 32), at))) return undefined;
   return panFinding(hex.digits, at, hex.end, 0.9);
 }
+
+/**
+ * `keyedHexAsciiPan` for a trigger on the key's word (`pan`) ending at `keyEnd`: the value starts
+ * after the next `:` or `=` within 12 bytes (past `_hex`, a quote) and the spaces and quote after it.
+ *
+ * @example
+ * hexAsciiPanAfterKey(Buffer.from('pan_hex=34313131313131313131313131313131'), 3) // pan [8, 40), visa
+ */
+export function hexAsciiPanAfterKey(b: Uint8Array, keyEnd: number): RawFinding | undefined {
+  let at = keyEnd;
+  while (at < keyEnd + 12 && at < b.length && b[at] !== 0x3a && b[at] !== 0x3d) at++;
+  at++;
+  while (at < keyEnd + 16 && (b[at] === 0x20 || b[at] === 0x09 || b[at] === 0x22 || b[at] === 0x27)) at++;
+  return keyedHexAsciiPan(b, at);
+}

@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { Detector } from '../../lib/detectors/detector.js';
-import { iso8583Field2Pan, keyedHexAsciiPan } from '../../lib/detectors/payment-fields.js';
+import { hexAsciiPanAfterKey, iso8583Field2Pan, keyedHexAsciiPan } from '../../lib/detectors/payment-fields.js';
 
 const engines = ['javascript', 'hyperscan'] as const;
 /** The hex of the ASCII digits of `digits`. */
@@ -32,6 +32,26 @@ describe('a hex-ASCII PAN behind a PAN key', () => {
   ])('is not read %s', (_why, text) => {
     const b = Buffer.from(text, 'latin1');
     expect(keyedHexAsciiPan(b, text.search(/3\d3\d3\d/))).toBeUndefined();
+  });
+});
+
+describe('a hex-ASCII PAN after the end of a `pan` key word', () => {
+  it.each([
+    [`pan_hex=${hex('4111111111111111')}`, ['pan', 8, 40, 'visa', true]],
+    [`{"pan": "${hex('5555555555554444')}"}`, ['pan', 9, 41, 'mastercard', true]],
+    [`PAN_ASCII : ${hex('6011111111111117')}`, ['pan', 12, 44, 'discover', true]],
+  ])('%s', (text, expected) => {
+    const b = Buffer.from(text, 'latin1');
+    expect(brief(hexAsciiPanAfterKey(b, text.toLowerCase().indexOf('pan') + 3))).toEqual(expected);
+  });
+
+  it.each([
+    ['a word that only contains pan', `company_id=${hex('4111111111111111')}`, 'pan'],
+    ['a value too far from the key', `pan and then some words=${hex('4111111111111111')}`, 'pan'],
+    ['a decimal value', 'pan=4111111111111111', 'pan'],
+  ])('is not read for %s', (_why, text, key) => {
+    const b = Buffer.from(text, 'latin1');
+    expect(hexAsciiPanAfterKey(b, text.indexOf(key) + 3)).toBeUndefined();
   });
 });
 
