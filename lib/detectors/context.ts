@@ -14,7 +14,7 @@ const POSITIVE =
 
 /** Keys that name an identifier, a measurement or a time, not a card. */
 const NEGATIVE =
-  /(?:^|_)(?:blk|block|blockid|uid|gid|pid|tid|id|ids|ts|time|timestamp|epoch|date|seq|sequence|offset|inode|ino|port|phone|tel|telephone|mobile|cell|fax|msisdn|imei|imsi|iccid|meid|isbn|issn|ean|upc|gtin|sku|order|orderid|invoice|tracking|trace|traceid|span|spanid|req|request|requestid|session|sessionid|sid|uuid|guid|hash|sha|sha1|sha256|md5|crc|checksum|nonce|build|ver|version|ip|mac|addr|address|size|len|length|bytes|count|total|amount|balance|price|usd|eur|gbp|jpy|inr|cny|aud|cad|chf|rub|brl|container|application|attempt|job|task|app|appattempt|txid|txn|xid|zxid|lsn|pos|position|serial|sn|vin|iban|bic|swift|account_id|user|userid|customer|cust|ref|reference|crc32|msgid|messageid|key|barcode|ticket|shipment|awb|po|rrn|arn|stan|sector|revision|rev|commit|build_id|token|etag|digest|elapsed|duration|latency|batch|shard|partition|receipt|confirmation|bestellnummer|commande|pedido|referencia|reservation|booking|license|licence|licensekey|activation|imeisv|guild|channel|snowflake|seed|wei|gwei)$/;
+  /(?:^|_)(?:blk|block|blockid|uid|gid|pid|tid|id|ids|ts|time|timestamp|epoch|date|seq|sequence|offset|inode|ino|port|phone|tel|telephone|mobile|cell|fax|msisdn|imei|imsi|iccid|meid|isbn|issn|ean|upc|gtin|sku|order|orderid|invoice|tracking|trace|traceid|span|spanid|req|request|requestid|session|sessionid|sid|uuid|guid|hash|sha|sha1|sha256|md5|crc|checksum|nonce|build|ver|version|ip|mac|addr|address|size|len|length|bytes|count|total|amount|balance|price|usd|eur|gbp|jpy|inr|cny|aud|cad|chf|rub|brl|container|application|attempt|job|task|app|appattempt|txid|txn|xid|zxid|lsn|pos|position|serial|sn|vin|iban|bic|swift|account_id|user|userid|customer|cust|ref|reference|crc32|msgid|messageid|key|barcode|ticket|shipment|awb|po|rrn|arn|stan|sector|revision|rev|commit|build_id|token|etag|digest|elapsed|duration|latency|batch|shard|partition|receipt|confirmation|bestellnummer|commande|pedido|referencia|reservation|booking|license|licence|licensekey|activation|imeisv|guild|channel|snowflake|seed|wei|gwei|gas)$/;
 
 /** Card words anywhere in the preceding text (for confidence, not for acceptance). */
 const NEARBY_POSITIVE =
@@ -372,6 +372,51 @@ function headerKind(b: Uint8Array, line: number, sep: number, column: number, fi
     to--;
   }
   return isAlpha(b[from]) ? classifyKey(bytesText(b, from, to)) : 'none';
+}
+
+/**
+ * The kind of the column an SQL `INSERT` names for the value at `start` (`INSERT INTO t (user_id,
+ * amount) VALUES (4539…, 12)`: `user_id`), by the value's position in the `VALUES (…)` list on its
+ * line. 'none' when the value is in no such list.
+ */
+export function sqlInsertColumnKind(b: Uint8Array, start: number): KeyKind {
+  let p = start;
+  while (p > 0 && start - p < 4 && (b[p - 1] === 0x20 || b[p - 1] === 0x27 || b[p - 1] === 0x22)) p--;
+  if (b[p - 1] !== 0x28 && b[p - 1] !== 0x2c) return 'none';
+  // Back to the list's `(`, counting the commas outside quotes: the value's index.
+  let index = 0;
+  let quote = 0;
+  while (p > 0 && start - p < 1024 && b[p - 1] !== 0x0a) {
+    const c = b[--p]!;
+    if (quote) {
+      if (c === quote) quote = 0;
+    } else if (c === 0x27 || c === 0x22) quote = c;
+    else if (c === 0x2c) index++;
+    else if (c === 0x28) break;
+    else if (c === 0x29) return 'none';
+  }
+  if (b[p] !== 0x28) return 'none';
+  let q = p;
+  while (q > 0 && b[q - 1] === 0x20) q--;
+  if (asciiLower(b, q - 6, q) !== 'values' || isAlnum(b[q - 7])) return 'none';
+  q -= 6;
+  while (q > 0 && b[q - 1] === 0x20) q--;
+  if (b[q - 1] !== 0x29) return 'none';
+  // The column list, read from its end: the name at `index`.
+  const close = q - 1;
+  let open = close;
+  while (open > 0 && close - open < 1024 && b[open - 1] !== 0x28 && b[open - 1] !== 0x0a) open--;
+  if (b[open - 1] !== 0x28) return 'none';
+  let from = open;
+  for (let k = 0; k < index; k++) {
+    while (from < close && b[from] !== 0x2c) from++;
+    if (from++ >= close) return 'none';
+  }
+  let to = from;
+  while (to < close && b[to] !== 0x2c) to++;
+  while (from < to && (b[from] === 0x20 || b[from] === 0x60 || b[from] === 0x22 || b[from] === 0x5b)) from++;
+  while (to > from && (b[to - 1] === 0x20 || b[to - 1] === 0x60 || b[to - 1] === 0x22 || b[to - 1] === 0x5d)) to--;
+  return to > from ? classifyKey(bytesText(b, from, to)) : 'none';
 }
 
 /** True when the digits are followed by another digit group through `.`/`:` (versions, times). */

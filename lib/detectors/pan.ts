@@ -19,7 +19,18 @@
  * reports every window except those after an identifier key, which it reports at low confidence.
  */
 import { MAX_GAP, MAX_PAN_DIGITS, MIN_PAN_DIGITS } from '../engine/card-windows.js';
-import { cardWordsBefore, classifyKey, csvColumnKind, gluedHexTail, leftContext, otherNumberWordsBefore, rightContext, unitAfter, type LeftContext } from './context.js';
+import {
+  cardWordsBefore,
+  classifyKey,
+  csvColumnKind,
+  gluedHexTail,
+  leftContext,
+  otherNumberWordsBefore,
+  rightContext,
+  sqlInsertColumnKind,
+  unitAfter,
+  type LeftContext,
+} from './context.js';
 import { expiryAfterPan, expiryAtTrigger } from './expiry.js';
 import { brandOf } from './iin.js';
 import { isTestCard, luhn } from './luhn.js';
@@ -324,6 +335,7 @@ export function judgeWindow(
     (opsMeasurement(cb, toContext(start, 'start'), toContext(end, 'end')) ||
       (left.word === 'value' && ethereumAddressOnLine(cb, toContext(start, 'start'))) ||
       csvColumnKind(cb, toContext(start, 'start'), toContext(end, 'end')) === 'negative' ||
+      sqlInsertColumnKind(cb, toContext(start, 'start')) === 'negative' ||
       (!(near ??= cardWordsBefore(cb, toContext(start, 'start'))) &&
         (otherNumberWordsBefore(cb, toContext(start, 'start'), shape.digits.length) || isMobileWithoutPlus(shape.digits))));
 
@@ -381,7 +393,7 @@ const MONTHS = new Set(['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 
  * - a Prometheus sample, `name{labels} value` then the line's end or a timestamp;
  * - a column of an `ls -l` line (it starts with a file mode) right before the date
  *   (`-rw-r--r-- 1 pg pg 4160… Nov 28 03:12 base.tar.gz`);
- * - `du`'s size opening a line, then a tab and a path (`4634…\t/var/lib/mysql`);
+ * - `du`'s size opening a line, then a tab and a path or its `total` (`4634…\t/var/lib/mysql`);
  * - a column of a `df` line after its device (`/dev/sda1 4113… 120000000000`);
  * - the response size of an access log line (Apache/nginx common and combined formats: the request
  *   line in quotes, the status, then `%b`): `"GET / HTTP/1.1" 200 4111…`. The format defines the
@@ -391,7 +403,7 @@ function opsMeasurement(b: Uint8Array, start: number, end: number): boolean {
   const before = b[start - 1];
   if (before === 0x20 && isDigit(b[start - 2]) && isDigit(b[start - 3]) && isDigit(b[start - 4]) && b[start - 5] === 0x20) return isRequestLineBefore(b, start - 6);
   if (before === 0x20 && b[start - 2] === 0x7d) return isMetricLabels(b, start - 2) && (end >= b.length || b[end] === 0x0a || b[end] === 0x0d || (b[end] === 0x20 && isDigit(b[end + 1])));
-  if (before !== 0x20 && before !== 0x09) return (start === 0 || before === 0x0a) && b[end] === 0x09 && (b[end + 1] === 0x2f || b[end + 1] === 0x2e);
+  if (before !== 0x20 && before !== 0x09) return (start === 0 || before === 0x0a) && b[end] === 0x09 && (b[end + 1] === 0x2f || b[end + 1] === 0x2e || (asciiLower(b, end + 1, end + 6) === 'total' && !isAlnum(b[end + 6])));
   const line = lineStartBefore(b, start, 256);
   if (line < 0) return false;
   if (isFileMode(b, line)) return b[end] === 0x20 && MONTHS.has(asciiLower(b, end + 1, end + 4)) && b[end + 4] === 0x20;

@@ -108,6 +108,8 @@ describe.each(['hyperscan', 'javascript'] as const)('measurements and prose on t
       [`${VISA13}\t/var/lib/mysql`, []],
       [`Filesystem 1B-blocks Used\n/dev/sda1 ${VISA13} 120000000000`, []],
       [`{"to":"0x9f8e7d6c5b4a39281706f5e4d3c2b1a098765432","value":"${VISA}","gas":"21000"}`, []],
+      [`{"gasUsed":"${VISA}"}`, []],
+      [`${VISA}\ttotal`, []],
       [`"GET / HTTP/1.1" 200 ${VISA}`, []],
       [`10.0.0.1 - - [28/Nov/2026:10:00:00 +0000] "POST /pay HTTP/2" 201 ${VISA} "-" "curl/8"`, []],
       // Near misses: a card in the request line, a status without a request line before it,
@@ -135,6 +137,20 @@ describe.each(['hyperscan', 'javascript'] as const)('measurements and prose on t
       [`id,card_number,exp\n1,${VISA},12/27`, ['visa 21-37']],
       [`a,b\n1,2\n3,${VISA}`, ['visa 10-26']],
       [`ean13,qty\n${VISA13},5,6`, ['visa 10-23']],
+    ])('%s', (text, expected) => {
+      expect(pans(text)).toEqual(expected);
+    });
+  });
+
+  describe('an SQL INSERT value takes its column', () => {
+    it.each([
+      [`INSERT INTO t (id, amount) VALUES (${VISA}, 12)`, []],
+      ["INSERT INTO t (`name`, `user_id`) VALUES ('a, b', " + VISA + ')', []],
+      // A card column, no column list, a value under a column that is no identifier.
+      [`INSERT INTO payments (id, card_number) VALUES (12, ${VISA})`, ['visa 51-67']],
+      [`INSERT INTO payments (order_id, pan) VALUES (${VISA13}, '${VISA}')`, ['visa 61-77']],
+      [`INSERT INTO t VALUES (${VISA})`, ['visa 22-38']],
+      [`INSERT INTO t (note, amount) VALUES (${VISA}, 12)`, ['visa 37-53']],
     ])('%s', (text, expected) => {
       expect(pans(text)).toEqual(expected);
     });
