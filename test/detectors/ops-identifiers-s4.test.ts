@@ -70,6 +70,7 @@ describe.each(['hyperscan', 'javascript'] as const)('ops output and identifiers 
       ['Activation code: 4111-1111-1111-1111', []],
       [`imeisv=${VISA} tac ok`, []],
       [`guild ${VISA} ready`, []],
+      ['Joined server 657231675733706920', []],
       ['{"gtin13":"4222222222222"}', []],
       ['ean13=4222222222222', []],
       // A card word still wins.
