@@ -180,6 +180,7 @@ export function leftContext(b: Uint8Array, start: number): LeftContext {
   // Up to three words back, while the word taken is generic too: "confirmation number is",
   // "seed set to".
   let head = word;
+  let keyFrom = p;
   for (let k = 0, w = p; k < 3 && GENERIC.has(head.toLowerCase()); k++) {
     let q = w;
     while (q > 0 && w - q < 3 && (b[q - 1] === 0x20 || b[q - 1] === 0x5f || b[q - 1] === 0x2d || b[q - 1] === 0x2e)) q--;
@@ -188,7 +189,7 @@ export function leftContext(b: Uint8Array, start: number): LeftContext {
     if (!(prevEnd > q && prevEnd < w)) break;
     head = bytesText(b, q, prevEnd);
     word = `${head}_${word}`;
-    w = q;
+    w = keyFrom = q;
   }
   const glued = delimiters.length === 0 && wordEnd === start && isAlpha(b[start - 1]);
   // `%B` is the track 1 start sentinel and format code: a card number follows, even when the rest
@@ -198,6 +199,9 @@ export function leftContext(b: Uint8Array, start: number): LeftContext {
   // An HTML or XML tag (`<span>4111…`, `<td>`) and a chat role before what someone typed
   // (`User: 4111…`, `user> …`, `<customer>…`) name no identifier, whatever the word.
   if (kind === 'negative' && (isTagBefore(b, p, wordEnd, delimiters) || (ROLES.has(word.toLowerCase()) && /^(?:: ?|> ?|>)$/.test(delimiters)))) kind = 'neutral';
+  // A card word right before the key names what the key is about (`card activation: 4111…`,
+  // `card order number 4111…`, `CC licence`): card contexts win over identifier keys.
+  if (kind === 'negative' && cardWordBefore(b, keyFrom)) kind = 'positive';
   const context = { glued: glued && !track1, delimiters, word: word.toLowerCase(), kind, phone, currency, marked };
   // A later element of a list takes the list's key (`ids: [4539…, 5114…]`, `user_ids=4539…,5114…`),
   // and SQL's `IN (` takes the column before it (`WHERE user_id IN (4539…, 5114…)`).
@@ -237,6 +241,20 @@ function listStart(b: Uint8Array, start: number): number {
   let q = first;
   while (q > 0 && first - q < 2 && (b[q - 1] === 0x22 || b[q - 1] === 0x27 || b[q - 1] === 0x20)) q--;
   return b[q - 1] === 0x28 || b[q - 1] === 0x5b || long ? first : -1;
+}
+
+/** True when `card`, `cc` or `pan` (any case) ends one space before `at`, as a word of its own. Allocation-free. */
+function cardWordBefore(b: Uint8Array, at: number): boolean {
+  if (b[at - 1] !== 0x20) return false;
+  let q = at - 1;
+  while (q > 0 && at - 1 - q < 5 && isAlpha(b[q - 1])) q--;
+  if (isAlnum(b[q - 1]) || b[q - 1] === 0x5f) return false;
+  const n = at - 1 - q;
+  const c0 = b[q]! | 0x20;
+  const c1 = b[q + 1]! | 0x20;
+  if (n === 2) return c0 === 0x63 && c1 === 0x63; // cc
+  if (n === 3) return c0 === 0x70 && c1 === 0x61 && (b[q + 2]! | 0x20) === 0x6e; // pan
+  return n === 4 && c0 === 0x63 && c1 === 0x61 && (b[q + 2]! | 0x20) === 0x72 && (b[q + 3]! | 0x20) === 0x64; // card
 }
 
 /** HTML elements that only lay text out: their names say nothing about the number inside. */

@@ -73,8 +73,12 @@ describe.each(['hyperscan', 'javascript'] as const)('ops output and identifiers 
       ['Joined server 657231675733706920', []],
       ['{"gtin13":"4222222222222"}', []],
       ['ean13=4222222222222', []],
-      // A card word still wins.
+      // A card word still wins, in the key or as the word right before it.
       ['card_license: 4111-1111-1111-1111', ['visa 14-33']],
+      ['card license: 4111-1111-1111-1111', ['visa 14-33']],
+      ['Card activation: 4111 1111 1111 1111', ['visa 17-36']],
+      [`card order number ${VISA}`, ['visa 18-34']],
+      [`discard order ${VISA}`, []],
       [`License: 4111-1111-1111-1111 exp 12/27 cvv 123`, ['visa 9-28']],
     ])('%s', (text, expected) => {
       expect(pans(text)).toEqual(expected);
