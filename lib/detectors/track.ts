@@ -118,13 +118,30 @@ export function parseTrack2(b: Uint8Array, sep: number): TrackFinding | undefine
     brand = validPan(suffix);
     if (brand) digits = suffix;
   }
+  let start = digits ? sep - digits.length : -1;
+  // A PAN typed in groups (`;4111 1111 1111 1111=2512…?`): only behind the start sentinel, which
+  // makes the whole a track and not a PAN followed by some `=2512`.
+  if (!digits && run.length < 12) {
+    const groups = groupedPanBefore(b, runStart, sep);
+    if (groups && b[groups.start - 1] === 0x3b) {
+      digits = groups.digits;
+      brand = validPan(digits);
+      start = groups.start;
+    }
+  }
   if (!digits || !brand) return undefined;
   if (!validMonth(b, sep + 3)) return undefined;
-  let start = sep - digits.length;
   const sentinel = b[start - 1] === 0x3b; // ;
   if (sentinel) start--;
+  // Data length counts characters of the track, not the joiners of a grouped PAN.
+  const dataStart = sep - digits.length - (sentinel ? 1 : 0);
   let end = sep + 5;
-  while (end < b.length && end - start < TRACK2_MAX && isDigit(b[end])) end++;
+  while (end < b.length && end - dataStart < TRACK2_MAX && isDigit(b[end])) end++;
+  // Service code and discretionary data in groups (`;4111…=2512 101 0000?`), behind the start sentinel.
+  if (sentinel && b[end] === 0x20 && isDigit(b[end + 1])) {
+    const spaced = spacedDataEnd(b, end, TRACK2_MAX - (end - dataStart));
+    if (spaced > 0) end = spaced;
+  }
   // EMV tag 57 pads an odd nibble count with F.
   if (b[end] === 0x46 || b[end] === 0x66) end++;
   else if (b[end] === 0x3f) end++; // end sentinel
@@ -166,17 +183,46 @@ export function parseSpacedTrack2(b: Uint8Array, panStart: number, panEnd: numbe
   const digits = digitsOf(b, panStart, panEnd);
   const brand = validPan(digits);
   if (!brand) return undefined;
-  // Service code and discretionary data: digits, spaces between them, then the end sentinel.
-  let end = p + 4;
-  let count = digits.length + 5;
-  for (p = end; p < b.length && count <= TRACK2_MAX; p++) {
+  const end = spacedDataEnd(b, p + 4, TRACK2_MAX - digits.length - 5);
+  if (end < 0) return undefined;
+  return { type: 'track2', start: panStart, end, brand, testCard: isTestCard(digits), confidence: 0.95 };
+}
+
+/**
+ * Service code and discretionary data from `from`: digits with single spaces between them, closed
+ * by the end sentinel `?` (a space before it allowed), at most `room` digits. The offset past the
+ * last digit (`from` when there is none), or -1 when no `?` closes it.
+ */
+function spacedDataEnd(b: Uint8Array, from: number, room: number): number {
+  let end = from;
+  let p = from;
+  for (; p < b.length && room >= 0; p++) {
     if (isDigit(b[p])) {
-      count++;
+      room--;
       end = p + 1;
     } else if (b[p] !== 0x20 || b[p + 1] === 0x20) break;
   }
-  if (b[p] !== 0x3f || count > TRACK2_MAX) return undefined;
-  return { type: 'track2', start: panStart, end, brand, testCard: isTestCard(digits), confidence: 0.95 };
+  return b[p] === 0x3f && room >= 0 ? end : -1;
+}
+
+/**
+ * The PAN in groups of digits joined by one space or `-` (one kind) that ends at `sep`, its last
+ * group starting at `runStart` (`4111 1111 1111 1111=…`): its start and digits when all the groups
+ * make 12-19 digits and a valid PAN.
+ */
+function groupedPanBefore(b: Uint8Array, runStart: number, sep: number): { start: number; digits: string } | undefined {
+  const joiner = b[runStart - 1];
+  if (joiner !== 0x20 && joiner !== 0x2d) return undefined;
+  let start = runStart;
+  let count = sep - runStart;
+  while (b[start - 1] === joiner && isDigit(b[start - 2])) {
+    const groupStart = digitRunStart(b, start - 1);
+    count += start - 1 - groupStart;
+    if (count > 19) return undefined;
+    start = groupStart;
+  }
+  const digits = digitsOf(b, start, sep);
+  return count >= 12 && validPan(digits) ? { start, digits } : undefined;
 }
 
 /**

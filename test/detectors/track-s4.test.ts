@@ -41,12 +41,43 @@ describe('EMV tag 57 in a hex dump', () => {
   });
 });
 
+describe('track 2 behind its start sentinel with a grouped PAN or grouped data', () => {
+  it.each([
+    [';4111 1111 1111 1111=25121010000000000?', ['track2', 0, 39, 'visa']],
+    [';4111-1111-1111-1111=25121010000000000?', ['track2', 0, 39, 'visa']],
+    [';3782 822463 10005=2612101000?', ['track2', 0, 30, 'amex']],
+    [';4111111111111111=2512 101 0000?', ['track2', 0, 32, 'visa']],
+    // A space before the end sentinel: the track ends at its last digit.
+    [';4111111111111111=2512 101 0000 ?', ['track2', 0, 31, 'visa']],
+    // Two spaces end the data: the track is what comes before them.
+    [';4111111111111111=2512 101  0000?', ['track2', 0, 22, 'visa']],
+    // No end sentinel after the groups: the data before the first space.
+    [';4111111111111111=2512 101 0000 and more', ['track2', 0, 22, 'visa']],
+  ])('%s', (text, expected) => {
+    expect(track2(text)).toEqual(expected);
+  });
+
+  it.each([
+    ['without the start sentinel', 'x 4111 1111 1111 1111=2512101'],
+    ['with joiners of two kinds', ';4111 1111-1111 1111=2512101000?'],
+    ['with more than 19 digits in the groups', ';4111 1111 1111 1111 1111=2512101000?'],
+  ])('reads no grouped PAN %s', (_why, text) => {
+    expect(track2(text)).toBeUndefined();
+  });
+});
+
 describe.each(engines)('EMV tag 57 on the %s engine', (engine) => {
   const detector = new Detector({ engine });
 
   it('reports the tag value as one track 2 finding with the brand of the PAN inside', () => {
     const text = 'ICC data: 8407A0000000031010571036227206271667D27122010000000009F2701809F360200A1';
     expect(detector.detect(text).map((f) => [f.type, f.start, f.end, f.brand])).toEqual([['track2', 32, 64, 'diners']]);
+  });
+
+  it('reports a grouped PAN between the sentinels as one track 2, and without them only the PAN', () => {
+    const brief = (text: string) => detector.detect(text).map((f) => [f.type, f.start, f.end]);
+    expect(brief('swipe ;4111 1111 1111 1111=25121010000000000? ok')).toEqual([['track2', 6, 45]]);
+    expect(brief('card 4111 1111 1111 1111=2512101 ok')).toEqual([['pan', 5, 24]]);
   });
 });
 
