@@ -24,7 +24,7 @@ export function luhn(digits: string): boolean {
  * flagged `testCard`. Only numbers a published page lists; every one passes Luhn (a unit test says so).
  */
 export const TEST_CARDS: ReadonlySet<string> = new Set([
-  // Networks and gateways other than Stripe (Adyen, Braintree, PayPal, Worldpay, Authorize.Net docs).
+  // Networks and gateways other than Stripe (Adyen, Braintree, PayPal, Worldpay docs).
   '4111111111111111', '4012888888881881', '4222222222222', '4012000033330026', '4012000077777777',
   '4005519200000004', '4009348888881881', '4217651111111119', '4500600000000061',
   '4444333322221111', '4917610000000000', '4484070000000000', '4988438843884305',
@@ -37,6 +37,9 @@ export const TEST_CARDS: ReadonlySet<string> = new Set([
   '5018000000000009', '6304000000000000', '2200000000000053', '2201382000000013',
   '5066991111111118', '6062826786276634', '6062828888666688',
   '5078601870000127985', '135410014004955',
+  // Authorize.Net testing guide; PayPal Payflow's test numbers (Australian BankCard, Dankort, Switch/Solo).
+  '4007000000027', '4012888818888', '5424000000000015', '6011000000000012', '3088000000000017',
+  '38000000000006', '5610591081018250', '5019717010103742', '6331101999990016',
   // Stripe, docs.stripe.com/testing: cards by brand, then co-branded (Cartes Bancaires, eftpos).
   '4242424242424242', '4000056655665556', '5555555555554444', '2223003122003222',
   '5200828282828210', '5105105105105100', '378282246310005', '371449635398431', '6011111111111117',

@@ -21,6 +21,12 @@ describe('the published test card list', () => {
     }
   });
 
+  it("holds Authorize.Net's and PayPal Payflow's numbers", () => {
+    for (const n of ['4007000000027', '5424000000000015', '6011000000000012', '38000000000006', '6331101999990016']) {
+      expect(isTestCard(n)).toBe(true);
+    }
+  });
+
   it('does not hold a neighbouring valid number', () => {
     // Same prefixes as Stripe's numbers, other check-digit-valid bodies.
     for (const n of ['4000000000000051', '4000008260000018', '4100000000000027']) {
