@@ -15,8 +15,8 @@ import { maskedPanAround } from './masked.js';
 import { choosePans, judgeWindow, type PanCandidate } from './pan.js';
 import { PATTERN_ID as ID, FIRST_CUSTOM_ID } from './patterns.js';
 import { isBlockKey, pinAfterKeyword } from './pin.js';
-import { parseTrack1, parseTrack2 } from './track.js';
-import { emvTag5aPan, iso8583Field2Pan } from './payment-fields.js';
+import { parseSpacedTrack2, parseTrack1, parseTrack2 } from './track.js';
+import { emvTag5aPan, hexAsciiPanAfterKey, iso8583Field2Pan } from './payment-fields.js';
 import { confirmCvvKey, confirmCvvPhrase, confirmExpiry, confirmExpiryLabel, confirmExpiryPhrase, confirmPin, evasionPlaces, Keyword, layoutPlaces, maskDigit, type KeywordSink } from './triggers.js';
 import { isDigit } from './text.js';
 import type { CardBrand, FindingType, Sensitivity } from './types.js';
@@ -195,6 +195,10 @@ export function analyse(b: Uint8Array, matches: Float64Array, ctx: AnalysisConte
           trackSeparator = end;
           const t = parseTrack2(b, end);
           if (t) found.push(raw(t.type, t.start, t.end, t.confidence, { brand: t.brand, testCard: t.testCard }));
+        } else if (b[end] === 0x20) {
+          // Track 2 with spaces around its fields inside its sentinels (`; 4111… = 2512 101 …?`).
+          const t = parseSpacedTrack2(b, start, end);
+          if (t) found.push(raw(t.type, t.start, t.end, t.confidence, { brand: t.brand, testCard: t.testCard }));
         }
         break;
       }
@@ -255,6 +259,11 @@ export function analyse(b: Uint8Array, matches: Float64Array, ctx: AnalysisConte
         break;
       case ID.emvTag5a: {
         const f = emvTag5aPan(b, end - (b[end - 2] === 0x20 ? 4 : 3));
+        if (f) fieldPans.push(f);
+        break;
+      }
+      case ID.panKey: {
+        const f = hexAsciiPanAfterKey(b, end);
         if (f) fieldPans.push(f);
         break;
       }

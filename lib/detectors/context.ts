@@ -449,6 +449,8 @@ const UNITS = new Set([
   'usd', 'eur', 'gbp', 'jpy', 'cny', 'inr', 'chf', 'cad', 'aud', 'rub', 'brl', 'idr', 'vnd', 'krw', 'ngn',
   // Crypto amounts and counters (red team s3, F7).
   'sats', 'wei', 'gwei', 'satoshi', 'lamports', 'tokens', 'req', 'reqs', 'requests', 'events', 'rows', 'records', 'hits', 'ops',
+  // Counts and minor units (`… cents`, `… points`, `… page views`).
+  'cents', 'points', 'pts', 'items', 'pages', 'views', 'units', 'pcs', 'clicks', 'visits', 'users',
 ]);
 
 /** The lower-case ASCII letters of the word at `b[from..)` (at most 8; '' when longer or none). */
@@ -468,6 +470,8 @@ export function unitAfter(b: Uint8Array, end: number): boolean {
     if (currencyAt(b, after)) return true;
   }
   const from = b[end] === 0x20 ? end + 1 : end;
+  // After one space too: a percentage or a currency sign (`… %`, `… €`).
+  if (from > end && (b[from] === 0x25 || (b[from]! >= 0x80 && currencyAt(b, from)))) return true;
   const word = shortWordAt(b, from);
   // µs: U+00B5 then `s`.
   return UNITS.has(word) || (b[from] === 0xc2 && b[from + 1] === 0xb5 && b[from + 2] === 0x73 && !isAlnum(b[from + 3]));

@@ -41,8 +41,8 @@ function digitToken(b: Uint8Array, at: number): Token | undefined {
 const validMonth = (m: number): boolean => m >= 1 && m <= 12;
 const validYear = (y: number, digits: number): boolean => (digits === 2 ? true : y >= 1990 && y <= 2099);
 
-/** Parses an expiry date starting at `at`; returns its span or undefined. */
-export function parseExpiry(b: Uint8Array, at: number, kind: KeyKind = 'date'): Token | undefined {
+/** Parses an expiry date starting at `at`; returns its span or undefined. `fieldSep`: the separator of the dump the date sits in, if any. */
+export function parseExpiry(b: Uint8Array, at: number, kind: KeyKind = 'date', fieldSep = -1): Token | undefined {
   const first = digitToken(b, at);
   if (!first) return undefined;
   const n1 = first.end - first.start;
@@ -62,7 +62,10 @@ export function parseExpiry(b: Uint8Array, at: number, kind: KeyKind = 'date'): 
     if (second) {
       const n2 = second.end - second.start;
       const trailing = b[second.end];
-      const longer = (trailing === 0x2f || trailing === 0x2d || trailing === 0x2e) && isDigit(b[second.end + 1]);
+      // In a dump whose fields are joined by `/` or `-`, that separator then a CVV ends the expiry
+      // (`4111…/2027-12/123`, `4111…/12-27/123`): the next field, not a longer date.
+      const longer =
+        (trailing === 0x2f || trailing === 0x2d || trailing === 0x2e) && isDigit(b[second.end + 1]) && !(trailing === fieldSep && codeAt(b, second.end + 1));
       if (!longer && !isAlnum(trailing)) {
         if (n1 <= 2 && validMonth(num(b, first)) && (n2 === 2 || n2 === 4) && validYear(num(b, second), n2)) {
           return { start: first.start, end: second.end };
@@ -377,7 +380,7 @@ export function expiryAfterPan(b: Uint8Array, panEnd: number): RawFinding | unde
   // Only separated forms (MM/YY, MM/YYYY, MM YY, YYYY-MM, MM|YYYY) count here: a bare 4-digit group
   // is a CVV, unless a CVV follows it (`4111… 1227 123`, `4111…,1227,123`, `371…:1227:1234`).
   // `1227/123` is no MM/YY: then the 4 digits alone, a CVV after them (`4111…/1227/123`).
-  const span = parseExpiry(b, p) ?? (first.end - first.start === 4 ? compact(b, first) : undefined);
+  const span = parseExpiry(b, p, 'date', b[p - 1]) ?? (first.end - first.start === 4 ? compact(b, first) : undefined);
   if (span && span.end > first.end) return raw('expiry', span.start, span.end, 0.8);
   if (span && first.end - first.start === 4) {
     const next = fieldAfter(b, first.end);

@@ -128,6 +128,14 @@ describe.each(['hyperscan', 'javascript'] as const)('measurements and prose on t
       [`/home/x ${VISA}`, ['visa 8-24']],
       [`{"value":"${VISA}"}`, ['visa 10-26']],
       [`-rw-r--r-- 1 u g 12 Nov 28 03:12 ${VISA}`, ['visa 33-49']],
+      // Counts, minor units, a percentage or a currency sign after one space.
+      [`charged ${VISA} cents`, []],
+      [`got ${VISA} points`, []],
+      [`served ${VISA} page views`, ['visa 7-23']],
+      [`served ${VISA} views`, []],
+      [`got ${VISA} %`, []],
+      [`got ${VISA} €`, []],
+      [`got ${VISA} x`, ['visa 4-20']],
     ])('%s', (text, expected) => {
       expect(pans(text)).toEqual(expected);
     });
