@@ -272,30 +272,45 @@ export function regionAround(b: Uint8Array, at: number): [number, number] {
  */
 export function normaliseRegion(b: Uint8Array, from: number, to: number): NormalisedRegion {
   const { digitValue, invisible } = tables();
-  const out: number[] = [];
-  const starts: number[] = [];
-  const ends: number[] = [];
+  // Output is never longer than 3 bytes per input byte (an invalid byte becomes U+FFFD).
+  const capacity = (to - from) * 3;
+  const out = new Uint8Array(capacity);
+  const starts = new Int32Array(capacity);
+  const ends = new Int32Array(capacity);
+  let n = 0;
+  const emit = (byte: number, start: number, end: number): void => {
+    out[n] = byte;
+    starts[n] = start;
+    ends[n++] = end;
+  };
   let i = from;
   while (i < to) {
     const [cp, len] = decodeEscaped(b, i);
-    const span = Math.min(len, to - i);
+    const end = i + Math.min(len, to - i);
     const lookalike = LOOKALIKES.get(cp);
     if (lookalike !== undefined) {
-      if (lookalike >= 0) {
-        out.push(lookalike);
-        starts.push(i);
-        ends.push(i + span);
-      }
+      if (lookalike >= 0) emit(lookalike, i, end);
+    } else if (cp < 0x80) {
+      emit(cp, i, end);
     } else if (!invisible.has(cp)) {
       const digit = digitValue.get(cp);
-      const text = digit !== undefined ? String(digit) : String.fromCodePoint(cp);
-      for (const byte of Buffer.from(text, 'utf8')) {
-        out.push(byte);
-        starts.push(i);
-        ends.push(i + span);
+      if (digit !== undefined) emit(0x30 + digit, i, end);
+      else if (cp < 0x800) {
+        emit(0xc0 | (cp >> 6), i, end);
+        emit(0x80 | (cp & 0x3f), i, end);
+      } else if (cp < 0x10000) {
+        const c = cp >= 0xd800 && cp <= 0xdfff ? 0xfffd : cp; // a lone surrogate, as UTF-8 encoders write it
+        emit(0xe0 | (c >> 12), i, end);
+        emit(0x80 | ((c >> 6) & 0x3f), i, end);
+        emit(0x80 | (c & 0x3f), i, end);
+      } else {
+        emit(0xf0 | (cp >> 18), i, end);
+        emit(0x80 | ((cp >> 12) & 0x3f), i, end);
+        emit(0x80 | ((cp >> 6) & 0x3f), i, end);
+        emit(0x80 | (cp & 0x3f), i, end);
       }
     }
-    i += span;
+    i = end;
   }
-  return { bytes: Uint8Array.from(out), origStart: Int32Array.from(starts), origEnd: Int32Array.from(ends) };
+  return { bytes: out.subarray(0, n), origStart: starts.subarray(0, n), origEnd: ends.subarray(0, n) };
 }
