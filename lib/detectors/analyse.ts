@@ -3,7 +3,7 @@
  * overlaps. Work is proportional to the number of matches; each detector reads only the bytes
  * around its match.
  */
-import { findCardWindows } from '../engine/card-windows.js';
+import { findCardWindows, MIN_PAN_DIGITS } from '../engine/card-windows.js';
 import type { CardWindowConfig } from '../engine/types.js';
 import { blockedFindings, customFindings, type CustomEntry } from './custom.js';
 import { cvvAfterKeyword, cvvAfterPan } from './cvv.js';
@@ -53,6 +53,20 @@ function panFinding(c: PanCandidate, evasion: boolean): RawFinding {
 }
 
 /**
+ * Whether `b[from..to)` has room for a PAN's 12 digits: ASCII digits (escapes and entities spell
+ * theirs with ASCII digits too) and non-ASCII characters (a digit of another script) counted
+ * together. Most regions around a `+` or a backslash in logs have fewer; they are not normalised.
+ */
+function mayHoldPan(b: Uint8Array, from: number, to: number): boolean {
+  let n = 0;
+  for (let i = from; i < to; i++) {
+    const c = b[i]!;
+    if ((c >= 0x30 && c <= 0x39) || c >= 0xc0) if (++n >= MIN_PAN_DIGITS) return true;
+  }
+  return false;
+}
+
+/**
  * PANs hidden by evasions: normalise the region around each trigger and rerun the window pass.
  * Track data in the region (`;４１１１…=２５１２…?`, `%B4111\u200b1111…^…`, `%3B4111…%3D2512…`) is
  * parsed there too and pushed to `tracks`, at original offsets.
@@ -64,6 +78,7 @@ function evasionPans(b: Uint8Array, triggers: number[], ctx: AnalysisContext, tr
     if (at < coveredTo) continue;
     const [from, to] = regionAround(b, at);
     coveredTo = to;
+    if (!mayHoldPan(b, from, to)) continue;
     const region = normaliseRegion(b, from, to);
     const n = region.bytes;
     if (n.length === 0) continue;

@@ -264,6 +264,9 @@ export function regionAround(b: Uint8Array, at: number): [number, number] {
   return [start, end];
 }
 
+/** normaliseRegion's output buffers, grown on demand (regions are at most 2 * REACH bytes). */
+let scratch = { out: new Uint8Array(0), starts: new Int32Array(0), ends: new Int32Array(0) };
+
 /**
  * Normalises `b[from..to)`.
  *
@@ -272,11 +275,11 @@ export function regionAround(b: Uint8Array, at: number): [number, number] {
  */
 export function normaliseRegion(b: Uint8Array, from: number, to: number): NormalisedRegion {
   const { digitValue, invisible } = tables();
-  // Output is never longer than 3 bytes per input byte (an invalid byte becomes U+FFFD).
+  // Output is never longer than 3 bytes per input byte (an invalid byte becomes U+FFFD): written
+  // into scratch arrays kept between calls, then copied out at its length.
   const capacity = (to - from) * 3;
-  const out = new Uint8Array(capacity);
-  const starts = new Int32Array(capacity);
-  const ends = new Int32Array(capacity);
+  if (scratch.out.length < capacity) scratch = { out: new Uint8Array(capacity), starts: new Int32Array(capacity), ends: new Int32Array(capacity) };
+  const { out, starts, ends } = scratch;
   let n = 0;
   const emit = (byte: number, start: number, end: number): void => {
     out[n] = byte;
@@ -312,5 +315,5 @@ export function normaliseRegion(b: Uint8Array, from: number, to: number): Normal
     }
     i = end;
   }
-  return { bytes: out.subarray(0, n), origStart: starts.subarray(0, n), origEnd: ends.subarray(0, n) };
+  return { bytes: out.slice(0, n), origStart: starts.slice(0, n), origEnd: ends.slice(0, n) };
 }
