@@ -127,9 +127,21 @@ const ASCII_LABELS: readonly { readonly text: string; readonly kind: LabelKind; 
   { text: 'geheimnummer', kind: 'pin' }, // de
 ];
 
-/** ASCII_LABELS by first letter (a-z), as bytes. */
-const BY_FIRST: { readonly bytes: Uint8Array; readonly kind: LabelKind; readonly stem: boolean }[][] = Array.from({ length: 26 }, () => []);
-for (const l of ASCII_LABELS) BY_FIRST[l.text.charCodeAt(0) - 0x61]!.push({ bytes: Buffer.from(l.text), kind: l.kind, stem: l.stem ?? false });
+type AsciiLabel = { readonly bytes: Uint8Array; readonly kind: LabelKind; readonly stem: boolean };
+
+/** ASCII_LABELS by their first two letters (a-z, a-z: index 26 * first + second), as bytes. */
+const BY_PREFIX: (AsciiLabel[] | undefined)[] = new Array(26 * 26);
+for (const l of ASCII_LABELS) {
+  const key = 26 * (l.text.charCodeAt(0) - 0x61) + l.text.charCodeAt(1) - 0x61;
+  (BY_PREFIX[key] ??= []).push({ bytes: Buffer.from(l.text), kind: l.kind, stem: l.stem ?? false });
+}
+
+/** The index of BY_PREFIX for the two letters at `p`, or -1. */
+function prefixAt(b: Uint8Array, p: number): number {
+  const first = (b[p]! | 0x20) - 0x61;
+  const second = (b[p + 1]! | 0x20) - 0x61;
+  return first >= 0 && first < 26 && second >= 0 && second < 26 && isAlpha(b[p]) && isAlpha(b[p + 1]) ? 26 * first + second : -1;
+}
 
 /** How far from a PAN, on its line, its labelled expiry, CVV or PIN is read. */
 const NEAR_REACH = 160;
@@ -152,16 +164,21 @@ export function labelsNearPan(b: Uint8Array, pan: RawFinding, out: RawFinding[])
   while (to < high && b[to] !== 0x0a) to++;
   for (let p = from; p < to; p++) {
     if (p === panStart) p = panEnd;
-    const first = (b[p]! | 0x20) - 0x61;
-    if (first < 0 || first > 25 || isAlpha(b[p - 1])) continue;
-    for (const l of BY_FIRST[first]!) {
-      if (!asciiBytesAt(b, p, l.bytes)) continue;
-      const end = p + l.bytes.length;
-      if (!l.stem && isAlpha(b[end])) continue;
-      const f = valueAfterLabel(b, end, l.kind, pan.brand);
-      if (f) out.push(f);
-      break;
+    if (!isAlpha(b[p])) continue;
+    // A word start: the labels that begin with its first two letters, then past the word.
+    const key = isAlpha(b[p - 1]) ? -1 : prefixAt(b, p);
+    const labels = key < 0 ? undefined : BY_PREFIX[key];
+    if (labels) {
+      for (const l of labels) {
+        if (!asciiBytesAt(b, p, l.bytes)) continue;
+        const end = p + l.bytes.length;
+        if (!l.stem && isAlpha(b[end])) continue;
+        const f = valueAfterLabel(b, end, l.kind, pan.brand);
+        if (f) out.push(f);
+        break;
+      }
     }
+    while (isAlpha(b[p + 1])) p++;
   }
 }
 
