@@ -339,8 +339,8 @@ export function otherNumberWordsBefore(b: Uint8Array, start: number, digits: num
 
 /**
  * The kind of the CSV header over the field `b[start..end)` (`sku,ean13,qty` over `MUG-01,4100…,12`):
- * the field is delimited by `,`, `;` or a tab, and the line before, or else the first line of the
- * input, has as many fields and a word at the field's column. 'none' when there is no such header.
+ * the field is delimited by `,`, `;` or a tab, and the nearest line above (within HEADER_REACH) with
+ * a word at the field's column has as many fields. 'none' when there is no such header.
  */
 export function csvColumnKind(b: Uint8Array, start: number, end: number): KeyKind {
   const after = b[end];
@@ -356,13 +356,22 @@ export function csvColumnKind(b: Uint8Array, start: number, end: number): KeyKin
   }
   let fields = column + 1;
   for (let p = end; p < b.length && b[p] !== 0x0a && b[p] !== 0x0d; p++) if (b[p] === sep && ++fields > 256) return 'none';
-  if (line === 0) return 'none';
-  let previous = line - 1;
-  if (b[previous - 1] === 0x0d) previous--;
-  let kind = headerKind(b, lineStartAt(b, previous), sep, column, fields);
-  if (kind === 'none' && lineStartAt(b, previous) > 0) kind = headerKind(b, 0, sep, column, fields);
-  return kind;
+  // The header: the nearest line above, starting at most HEADER_REACH bytes back, whose field at
+  // the column starts with a letter. Bounded, so that a decision never depends on bytes further
+  // away than the stream segmenter's context (lib/stream/segmenter.ts): not the input's first line.
+  let above = line;
+  while (above > 0 && start - above <= HEADER_REACH) {
+    let previous = above - 1;
+    if (b[previous - 1] === 0x0d) previous--;
+    above = lineStartAt(b, previous);
+    const kind = headerKind(b, above, sep, column, fields);
+    if (kind !== 'none') return kind;
+  }
+  return 'none';
 }
+
+/** How far back the line start of a CSV header may be from the field (plus one line of at most 1 KB). */
+const HEADER_REACH = 1024;
 
 function lineStartAt(b: Uint8Array, p: number): number {
   let q = p;

@@ -11,10 +11,12 @@
  * line-level decisions (a DLP block replaces a whole line) never straddle a cut.
  *
  * Soundness rests on one property of the scrubber: every decision about a byte depends only on
- * its own line and on input at most `contextBytes / 2` away. The widest reach in the detectors
- * today is the evasion decoder's region, up to 600 bytes each side of a trigger
- * (lib/detectors/evasion.ts `REACH`), so a decision can depend on bytes ~1.2 KB away; the default
- * 4 KiB window keeps that under half with margin. Raise `contextBytes` with any wider detector.
+ * its own line and on input at most `contextBytes / 2` away. The widest reaches in the detectors
+ * today: a CSV field's header, a line starting up to 1 KB above it and itself up to 1 KB long
+ * (lib/detectors/context.ts `HEADER_REACH`); the evasion decoder's region, up to 600 bytes each side
+ * of a trigger (lib/detectors/evasion.ts `REACH`); an ISO 8583 field 52 PIN block, read up to 768
+ * bytes after a card and 256 before (lib/detectors/labels.ts). The default 4 KiB window keeps
+ * them at or under half. Raise `contextBytes` with any wider detector.
  *
  * Bound: at most `maxHoldbackBytes` are held. If no safe cut exists within it (one line longer
  * than the bound, or a region where every newline joins findings), `push` throws
